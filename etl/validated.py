@@ -1,0 +1,390 @@
+"""Process stage: typed rows and a list of every problem in every row.
+
+The checks are declared by the contract (``pfd.schema``) and compiled here into DuckDB SQL
+that runs over the Arrow tables of the load stage: one vectorised pass per check, no Python
+loop over rows. (The benchmark in ``bench/`` compares this with pandera and a plain pandas
+reader; see docs/performance.md.) A row with any problem is rejected as a whole and listed
+once per problem in ``rejects.csv``; rows that pass are returned typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from etl.build import Build
+from etl.raw_tables import RawTable
+from pfd.schema import (
+    BOOL,
+    CURRENCY,
+    DATE,
+    ID,
+    INCIDENT_TABLES,
+    LIST,
+    LIST_SEP,
+    MAX_TEXT_CHARS,
+    NUMBER,
+    TEXT,
+    URL,
+    VOCAB,
+    Col,
+    TableSpec,
+)
+from pfd.vocab import CATEGORY_SUBCATEGORY, Vocabulary
+
+DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY"
+
+MACROS = f"""
+CREATE OR REPLACE MACRO s(v) AS nullif(trim(v), '');
+CREATE OR REPLACE MACRO vkey(v) AS lower(replace(replace(trim(v), ' ', '_'), '-', '_'));
+CREATE OR REPLACE MACRO pdate(v) AS CASE
+  WHEN regexp_full_match(v, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN try_strptime(v, '%Y-%m-%d')::DATE
+  WHEN regexp_full_match(v, '\\d{{4}}-\\d{{2}}-\\d{{2}}[ T]\\d{{2}}:\\d{{2}}(:\\d{{2}})?')
+       THEN try_strptime(left(v, 10), '%Y-%m-%d')::DATE
+  WHEN regexp_full_match(v, '\\d{{4}}-\\d{{1,2}}') THEN try_strptime(v || '-01', '%Y-%m-%d')::DATE
+  WHEN regexp_full_match(v, '\\d{{4}}') THEN try_strptime(v || '-01-01', '%Y-%m-%d')::DATE
+  WHEN regexp_full_match(v, '\\d{{1,2}}\\.\\d{{1,2}}\\.\\d{{4}}') THEN try_strptime(v, '%d.%m.%Y')::DATE
+END;
+CREATE OR REPLACE MACRO pprec(v) AS CASE
+  WHEN v IS NULL THEN NULL
+  WHEN regexp_full_match(v, '\\d{{4}}-\\d{{1,2}}') THEN 'month'
+  WHEN regexp_full_match(v, '\\d{{4}}') THEN 'year'
+  ELSE 'day' END;
+CREATE OR REPLACE MACRO date_reason(v) AS CASE
+  WHEN regexp_full_match(v, '\\d{{5}}(\\.\\d+)?')
+       THEN 'looks like an Excel serial number, not a date: format the cell as a date or type {DATE_FORMS}'
+  WHEN regexp_full_match(v, '\\d{{1,2}}/\\d{{1,2}}/\\d{{2,4}}')
+       THEN 'ambiguous date with slashes (day or month first?): write {DATE_FORMS}'
+  WHEN regexp_full_match(v, '\\d{{4}}-\\d{{1,2}}(-\\d{{1,2}})?|\\d{{1,2}}\\.\\d{{1,2}}\\.\\d{{4}}')
+       THEN 'impossible date (no such day or month)'
+  ELSE 'not a date: write {DATE_FORMS}' END;
+CREATE OR REPLACE MACRO plist(v) AS CASE WHEN v IS NULL THEN []::VARCHAR[] ELSE
+  list_filter(list_transform(string_split(v, '{LIST_SEP}'), lambda x: trim(x)), lambda x: x <> '') END;
+CREATE OR REPLACE MACRO pbool(v) AS CASE lower(trim(coalesce(v, '')))
+  WHEN '' THEN false WHEN 'true' THEN true WHEN 'yes' THEN true WHEN '1' THEN true WHEN 'y' THEN true
+  WHEN 'false' THEN false WHEN 'no' THEN false WHEN '0' THEN false WHEN 'n' THEN false END;
+"""
+
+
+@dataclass
+class Check:
+    column: str
+    bad: str  # SQL condition that is true for a bad row
+    reason: str  # SQL expression giving the reason text
+    value: str | None = None  # SQL for the value shown (default: the raw cell)
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def vocab_case(col: str, vocab: Vocabulary) -> str:
+    """SQL mapping a raw cell to its code (case-insensitive; English labels accepted)."""
+    whens = []
+    for t in vocab.terms:
+        whens.append(f"WHEN {lit(t.code)} THEN {lit(t.code)}")
+        key = t.en.strip().lower().replace(" ", "_").replace("-", "_")
+        if key != t.code:
+            whens.append(f"WHEN {lit(key)} THEN {lit(t.code)}")
+    return f"CASE vkey({col}) {' '.join(dict.fromkeys(whens))} END"
+
+
+def parsed_select(spec: TableSpec) -> str:
+    """SELECT turning raw strings into typed columns (NULL where unparseable)."""
+    parts = ["__record", "__line"]
+    for c in spec.columns:
+        raw = f"s({q(c.name)})"
+        parts.append(f"{raw} AS {q(c.name + '__raw')}")
+        parts.append(f"{typed_expr(c, raw)} AS {q(c.name)}")
+        if c.kind == DATE:
+            parts.append(f"pprec({raw}) AS {q(c.name + '__precision')}")
+    return ", ".join(parts)
+
+
+def typed_expr(c: Col, raw: str) -> str:
+    if c.kind == DATE:
+        return f"pdate({raw})"
+    if c.kind == NUMBER:
+        return f"try_cast({raw} AS DOUBLE)"
+    if c.kind == BOOL:
+        return f"pbool({raw})"
+    if c.kind == LIST:
+        return f"plist({raw})"
+    if c.kind == VOCAB:
+        assert c.vocab is not None
+        default = lit(c.vocab.unknown) if c.vocab.unknown else "NULL"
+        return f"CASE WHEN {raw} IS NULL THEN {default} ELSE {vocab_case(raw, c.vocab)} END"
+    if c.kind == CURRENCY:
+        return f"upper({raw})"
+    return raw
+
+
+def column_checks(spec: TableSpec) -> list[Check]:
+    checks: list[Check] = []
+    for c in spec.columns:
+        raw, val = q(c.name + "__raw"), q(c.name)
+        if c.required:
+            checks.append(Check(c.name, f"{raw} IS NULL", lit("required value is empty")))
+        if c.kind == DATE:
+            checks.append(Check(c.name, f"{raw} IS NOT NULL AND {val} IS NULL", f"date_reason({raw})"))
+            checks.append(
+                Check(
+                    c.name,
+                    f"{val} IS NOT NULL AND (year({val}) < 1900 OR year({val}) > 2100)",
+                    lit("implausible year (outside 1900–2100)"),
+                )
+            )
+        elif c.kind == NUMBER:
+            checks.append(
+                Check(
+                    c.name,
+                    f"{raw} IS NOT NULL AND {val} IS NULL AND regexp_full_match({raw}, '-?\\d+,\\d+')",
+                    lit("decimal comma: write the number with a dot (1.5, not 1,5)"),
+                )
+            )
+            checks.append(
+                Check(
+                    c.name,
+                    f"{raw} IS NOT NULL AND {val} IS NULL AND NOT regexp_full_match({raw}, '-?\\d+,\\d+')",
+                    lit("not a number"),
+                )
+            )
+            checks.append(Check(c.name, f"{val} IS NOT NULL AND NOT isfinite({val})", lit("not a finite number")))
+            checks.append(Check(c.name, f"{val} < 0", lit("negative number")))
+            if c.whole:
+                checks.append(
+                    Check(c.name, f"isfinite({val}) AND {val} <> floor({val})", lit("must be a whole number"))
+                )
+        elif c.kind == BOOL:
+            checks.append(Check(c.name, f"{val} IS NULL", lit("not a yes/no value: write true or false")))
+        elif c.kind == VOCAB:
+            assert c.vocab is not None
+            allowed = ", ".join(c.vocab.codes)
+            checks.append(
+                Check(
+                    c.name,
+                    f"{raw} IS NOT NULL AND {val} IS NULL",
+                    lit(f"unknown {c.vocab.name} value; allowed: {allowed}"),
+                )
+            )
+        elif c.kind == CURRENCY:
+            checks.append(
+                Check(
+                    c.name,
+                    f"{raw} IS NOT NULL AND NOT regexp_full_match({val}, '[A-Z]{{3}}')",
+                    lit("not an ISO 4217 currency code (e.g. AZN, EUR, USD)"),
+                )
+            )
+        elif c.kind == URL:
+            checks.append(
+                Check(
+                    c.name,
+                    f"{raw} IS NOT NULL AND NOT regexp_full_match({raw}, '(?i)https?://[^\\s<>\"]+')",
+                    lit("only http:// or https:// addresses are allowed"),
+                )
+            )
+        elif c.kind == ID:
+            checks.append(
+                Check(
+                    c.name,
+                    f"{raw} IS NOT NULL AND NOT regexp_full_match({raw}, '[A-Za-z0-9][A-Za-z0-9_.:-]*')",
+                    lit("an id may contain only letters, digits and - _ . :"),
+                )
+            )
+        if c.kind in (TEXT, ID, LIST, URL):
+            checks.append(
+                Check(
+                    c.name,
+                    f"length({raw}) > {MAX_TEXT_CHARS}",
+                    f"'cell has ' || length({raw}) || ' characters; the limit is {MAX_TEXT_CHARS}'",
+                )
+            )
+    return checks
+
+
+def table_checks(spec: TableSpec) -> list[Check]:
+    """Checks across columns of a row and across tables (ids, references, intervals)."""
+    checks: list[Check] = []
+    if spec.category:
+        checks += [
+            Check(
+                "incident_id",
+                "incident_id IS NOT NULL AND incident_id IN (SELECT id FROM dup_incident_ids)",
+                "'duplicate incident_id: ' || (SELECT where_found FROM dup_incident_ids d WHERE d.id = incident_id)",
+            ),
+            Check(
+                "source_ids",
+                "len(list_filter(source_ids, lambda x: NOT list_contains(__sources, x))) > 0",
+                "'unknown source id(s): ' || array_to_string(list_filter(source_ids, "
+                "lambda x: NOT list_contains(__sources, x)), ', ') || ' (not in sources)'",
+            ),
+            Check(
+                "source_locators",
+                "source_ids__raw IS NOT NULL AND source_locators__raw IS NOT NULL "
+                "AND len(source_locators) <> len(source_ids)",
+                "'needs one locator per source id: ' || len(source_ids) || ' source(s), ' "
+                "|| len(source_locators) || ' locator(s)'",
+            ),
+            Check(
+                "person_id",
+                "person_id IS NOT NULL AND person_id NOT IN (SELECT person_id FROM ok_people)",
+                "'unknown person_id (not in people)'",
+            ),
+            Check(
+                "related_ids",
+                "len(list_filter(related_ids, lambda x: NOT list_contains(__incidents, x))) > 0",
+                "'unknown related id(s): ' || array_to_string(list_filter(related_ids, "
+                "lambda x: NOT list_contains(__incidents, x)), ', ')",
+            ),
+            Check(
+                "date",
+                "date > current_date",
+                "'date is in the future'",
+            ),
+        ]
+    if spec.name == "blockings":
+        checks.append(Check("blocked_until", "blocked_until < blocked_from", "'blocked_until is before blocked_from'"))
+    if spec.name == "detentions":
+        checks.append(Check("released_on", "released_on < date", "'released_on is before the detention date'"))
+    if spec.name == "court_outcomes":
+        checks.append(
+            Check(
+                "appeal_of",
+                "appeal_of IS NOT NULL AND appeal_of NOT IN (SELECT id FROM all_incident_ids)",
+                "'appeal_of names an unknown incident'",
+            )
+        )
+        checks.append(
+            Check(
+                "fine_currency",
+                "fine_amount IS NOT NULL AND fine_currency IS NULL",
+                "'a fine needs its currency (ISO 4217)'",
+            )
+        )
+    if spec.name == "sources":
+        checks.append(Check("coverage_end", "coverage_end < coverage_start", "'coverage_end is before coverage_start'"))
+    if spec.name == "published_figures":
+        checks.append(
+            Check(
+                "source_id",
+                "source_id IS NOT NULL AND source_id NOT IN (SELECT source_id FROM ok_sources)",
+                "'unknown source id (not in sources)'",
+            )
+        )
+        checks.append(Check("period_end", "period_end < period_start", "'period_end is before period_start'"))
+        whens = " ".join(
+            f"WHEN category = {lit(cat)} THEN subcategory__raw IN ({', '.join(lit(c) for c in vocab.codes)})"
+            for cat, (_, vocab) in CATEGORY_SUBCATEGORY.items()
+        )
+        checks.append(
+            Check(
+                "subcategory",
+                f"subcategory__raw IS NOT NULL AND NOT coalesce(CASE {whens} ELSE false END, false)",
+                "'subcategory is not a code of the figure''s category (or the category is empty)'",
+            )
+        )
+    if spec.name == "events":
+        checks.append(Check("end", '"end" < start', "'end is before start'"))
+        checks.append(
+            Check(
+                "source_ids",
+                "len(list_filter(source_ids, lambda x: NOT list_contains(__sources, x))) > 0",
+                "'unknown source id(s): ' || array_to_string(list_filter(source_ids, "
+                "lambda x: NOT list_contains(__sources, x)), ', ') || ' (not in sources)'",
+            )
+        )
+    return checks
+
+
+def problems_sql(spec: TableSpec, checks: list[Check], view: str) -> str:
+    parts = []
+    for ch in checks:
+        value = ch.value or q(ch.column + "__raw")
+        parts.append(
+            f"SELECT __record, __line, {lit(ch.column)} AS col, CAST({value} AS VARCHAR) AS value, "
+            f"CAST({ch.reason} AS VARCHAR) AS reason FROM {view} WHERE coalesce({ch.bad}, false)"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def run(raws: dict[str, RawTable], build: Build, con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Validate every table; return, per table name, the DuckDB view holding its clean rows."""
+    con.execute(MACROS)
+    for name, raw in raws.items():
+        con.register(f"raw_{name}", raw.table)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE p_{name} AS SELECT {parsed_select(raw.spec)} FROM raw_{name}")
+        if raw.problems:
+            build.add_problems(raw.file, raw.problems)
+
+    # Reference tables first: incidents are checked against the sources and people that pass.
+    clean: dict[str, str] = {}
+    for name in ("sources", "people"):
+        clean[name] = _validate(con, raws[name], build, column_checks(raws[name].spec))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ok_sources AS SELECT source_id FROM {clean['sources']}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ok_people AS SELECT person_id FROM {clean['people']}")
+
+    ids = " UNION ALL ".join(
+        f"SELECT incident_id AS id, {lit(raws[t.name].file)} AS file, __record FROM p_{t.name} "
+        "WHERE incident_id IS NOT NULL"
+        for t in INCIDENT_TABLES
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE all_incident_ids AS {ids}")
+    # one-row table of id lists, cross-joined where a lambda must look ids up
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ref_lists AS SELECT "
+        "(SELECT coalesce(list(source_id), []) FROM ok_sources) AS __sources, "
+        "(SELECT coalesce(list(DISTINCT id), []) FROM all_incident_ids) AS __incidents"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE dup_incident_ids AS SELECT id, "
+        "string_agg(file || ' record ' || __record, ', ' ORDER BY file, __record) AS where_found "
+        "FROM all_incident_ids GROUP BY id HAVING count(*) > 1"
+    )
+    for name, raw in raws.items():
+        if name in clean:
+            continue
+        clean[name] = _validate(con, raw, build, column_checks(raw.spec) + table_checks(raw.spec))
+    return clean
+
+
+def _validate(con: duckdb.DuckDBPyConnection, raw: RawTable, build: Build, checks: list[Check]) -> str:
+    name = raw.spec.name
+    # Unique keys of reference tables (incident ids are checked across all four tables).
+    if not raw.spec.category:
+        key = raw.spec.key
+        checks = checks + [
+            Check(
+                key,
+                f"{q(key)} IS NOT NULL AND count(*) OVER (PARTITION BY {q(key)}) > 1",
+                f"'duplicate {key}'",
+            )
+        ]
+        # window functions cannot sit in WHERE: materialise the flag first
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE p_{name} AS SELECT *, "
+            f"({q(key)} IS NOT NULL AND count(*) OVER (PARTITION BY {q(key)}) > 1) AS __dup FROM p_{name}"
+        )
+        checks[-1] = Check(key, "__dup", f"'duplicate {key}'")
+    view = f"p_{name}" if name in ("sources", "people") else f"(SELECT * FROM p_{name}, ref_lists)"
+    sql = problems_sql(raw.spec, checks, view)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE prob_{name} AS {sql}")
+    rows = con.execute(f"SELECT * FROM prob_{name} ORDER BY __record, col, reason").fetchall()
+    if rows:
+        build.add_problems(raw.file, rows)
+    view = f"clean_{name}"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM p_{name} "
+        f"WHERE __record NOT IN (SELECT __record FROM prob_{name})"
+    )
+    build.log(f"validated {raw.file}: {len(rows)} problem(s)")
+    return view
+
+
+def arrow_of(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    return con.sql(sql).to_arrow_table()
