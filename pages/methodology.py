@@ -1,0 +1,7 @@
+"""Methodology page (skeleton)."""
+
+import streamlit as st
+
+from pfd import app, i18n
+
+st.header(i18n.t("page.methodology", app.lang()))

@@ -1,0 +1,265 @@
+"""The one filter model: used by every page, the KPIs, the captions, the URL and the exports.
+
+A ``Filters`` value maps to the URL query string (a link reproduces the view), to the SQL
+``WHERE`` clause of the query layer, and to a localised caption ("23 incidents · Feb – Dec 2020
+· journalists").
+
+Dates and periods: a day- or month-precision incident belongs to the period when its date
+(month) lies inside it; a year-precision incident only when its whole year lies inside the
+period. Year-only incidents of a year that the period cuts are counted apart, never put in
+January.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from pfd import i18n
+from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, LANGUAGES, PERPETRATOR, VICTIM_ROLE
+
+COUNT_MODES = ("incidents", "people")
+
+# URL parameter names (short, stable: links are shared)
+P_FROM, P_TO, P_KIND, P_SUB, P_ROLE, P_OUTLET, P_LOC, P_PERP, P_COUNT, P_LANG = (
+    "from",
+    "to",
+    "kind",
+    "sub",
+    "role",
+    "outlet",
+    "loc",
+    "perp",
+    "count",
+    "lang",
+)
+
+
+def month_start(d: date) -> date:
+    return date(d.year, d.month, 1)
+
+
+def month_end(d: date) -> date:
+    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def parse_month(text: str | None) -> date | None:
+    """'2020-02' → 2020-02-01; anything else → None."""
+    if not text:
+        return None
+    try:
+        y, m = text.strip().split("-")[:2]
+        return date(int(y), int(m), 1)
+    except (ValueError, TypeError):
+        return None
+
+
+def add_months(d: date, n: int) -> date:
+    m = d.year * 12 + d.month - 1 + n
+    return date(m // 12, m % 12 + 1, 1)
+
+
+def months_between(start: date, end: date) -> int:
+    """Number of months in [start, end], both inclusive."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def subcategory_key(category: str, code: str) -> str:
+    return f"{category}.{code}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date  # first day of the first month
+    end: date  # last day of the last month
+    categories: tuple[str, ...] = ()  # empty = all
+    subcategories: tuple[str, ...] = ()  # "category.code"
+    roles: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    perpetrators: tuple[str, ...] = ()
+    count: str = "incidents"  # or "people"
+    lang: str = "en"
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", month_start(self.start))
+        object.__setattr__(self, "end", month_end(self.end))
+        if self.end < self.start:
+            s, e = self.end, self.start
+            object.__setattr__(self, "start", month_start(s))
+            object.__setattr__(self, "end", month_end(e))
+        if self.count not in COUNT_MODES:
+            object.__setattr__(self, "count", "incidents")
+        if self.lang not in LANGUAGES:
+            object.__setattr__(self, "lang", "en")
+
+    # -- derived periods ---------------------------------------------------------------
+    @property
+    def months(self) -> int:
+        return months_between(self.start, self.end)
+
+    def previous(self) -> Filters:
+        """The period of the same length just before this one (same other filters)."""
+        start = add_months(self.start, -self.months)
+        return replace(self, start=start, end=month_end(add_months(self.start, -1)))
+
+    def with_(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+    # -- SQL ---------------------------------------------------------------------------
+    def where(self, alias: str = "i", period: bool = True) -> tuple[str, list]:
+        """SQL condition and parameters over incidents.parquet columns."""
+        a = f"{alias}." if alias else ""
+        conds: list[str] = []
+        params: list = []
+        if period:
+            conds.append(period_condition(a))
+            params += [self.start, self.end, self.start, self.end]
+        for column, values in (
+            ("category", self.categories),
+            ("victim_role", self.roles),
+            ("outlet", self.outlets),
+            ("location", self.locations),
+            ("perpetrator", self.perpetrators),
+        ):
+            if values:
+                conds.append(f"{a}{column} IN ({', '.join('?' for _ in values)})")
+                params += list(values)
+        if self.subcategories:
+            conds.append(f"({a}category || '.' || {a}subcategory) IN ({', '.join('?' for _ in self.subcategories)})")
+            params += list(self.subcategories)
+        return (" AND ".join(conds) or "TRUE"), params
+
+    def where_year_only_apart(self, alias: str = "i") -> tuple[str, list]:
+        """Year-precision incidents whose year overlaps the period but is not inside it."""
+        a = f"{alias}." if alias else ""
+        base, params = self.where(alias, period=False)
+        cond = (
+            f"{a}date_precision = 'year' AND {a}date <= ? AND make_date(year({a}date), 12, 31) >= ? "
+            f"AND NOT ({a}date >= ? AND make_date(year({a}date), 12, 31) <= ?)"
+        )
+        return f"{cond} AND {base}", [self.end, self.start, self.start, self.end] + params
+
+    # -- URL ---------------------------------------------------------------------------
+    def to_params(self, defaults: Filters | None = None) -> dict[str, str]:
+        """Query-string parameters (only those differing from the defaults, when given)."""
+        p = {
+            P_FROM: f"{self.start:%Y-%m}",
+            P_TO: f"{self.end:%Y-%m}",
+            P_KIND: ",".join(self.categories),
+            P_SUB: ",".join(self.subcategories),
+            P_ROLE: ",".join(self.roles),
+            P_OUTLET: "|".join(self.outlets),
+            P_LOC: "|".join(self.locations),
+            P_PERP: ",".join(self.perpetrators),
+            P_COUNT: self.count,
+            P_LANG: self.lang,
+        }
+        if defaults is not None:
+            d = defaults.to_params()
+            p = {k: v for k, v in p.items() if v != d.get(k)}
+        return {k: v for k, v in p.items() if v}
+
+    @classmethod
+    def from_params(cls, params: dict, defaults: Filters) -> Filters:
+        """Read the query string; unknown codes and malformed values are dropped, not fatal."""
+
+        def codes(key: str, allowed: tuple[str, ...], sep: str = ",") -> tuple[str, ...]:
+            raw = params.get(key)
+            if raw is None:
+                return getattr(defaults, _FIELD_OF[key])
+            return tuple(v for v in str(raw).split(sep) if v in allowed)
+
+        def texts(key: str) -> tuple[str, ...]:
+            raw = params.get(key)
+            if raw is None:
+                return getattr(defaults, _FIELD_OF[key])
+            return tuple(v for v in str(raw).split("|") if v.strip())
+
+        subs = tuple(subcategory_key(c, code) for c, (_, vocab) in CATEGORY_SUBCATEGORY.items() for code in vocab.codes)
+        start = parse_month(params.get(P_FROM)) or defaults.start
+        end = parse_month(params.get(P_TO))
+        return cls(
+            start=start,
+            end=month_end(end) if end else defaults.end,
+            categories=codes(P_KIND, CATEGORY.codes),
+            subcategories=codes(P_SUB, subs),
+            roles=codes(P_ROLE, VICTIM_ROLE.codes),
+            outlets=texts(P_OUTLET),
+            locations=texts(P_LOC),
+            perpetrators=codes(P_PERP, PERPETRATOR.codes),
+            count=params.get(P_COUNT) or defaults.count,
+            lang=params.get(P_LANG) or defaults.lang,
+        )
+
+    # -- words -------------------------------------------------------------------------
+    def caption(self, n: int, lang: str | None = None, unit: str | None = None) -> str:
+        """'23 incidents · Feb – Dec 2020 · journalists' — what a chart or table shows."""
+        lang = lang or self.lang
+        unit = unit or self.count
+        parts = [
+            i18n.t(f"caption.n_{unit}", lang, n=i18n.number(n, lang)),
+            i18n.period_label(self.start, self.end, lang),
+        ]
+        parts += self.describe_selection(lang)
+        return " · ".join(parts)
+
+    def describe_selection(self, lang: str | None = None) -> list[str]:
+        lang = lang or self.lang
+        out: list[str] = []
+        if self.categories:
+            out.append(", ".join(CATEGORY.label(c, lang).lower() for c in self.categories))
+        if self.subcategories:
+            labels = []
+            for key in self.subcategories:
+                cat, code = key.split(".", 1)
+                labels.append(CATEGORY_SUBCATEGORY[cat][1].label(code, lang).lower())
+            out.append(", ".join(labels))
+        if self.roles:
+            out.append(", ".join(VICTIM_ROLE.label(r, lang).lower() for r in self.roles))
+        if self.perpetrators:
+            out.append(
+                i18n.t("caption.by", lang)
+                + " "
+                + ", ".join(PERPETRATOR.label(p, lang).lower() for p in self.perpetrators)
+            )
+        if self.outlets:
+            out.append(", ".join(self.outlets))
+        if self.locations:
+            out.append(", ".join(self.locations))
+        return out
+
+    def is_whole_dataset(self) -> bool:
+        return not (
+            self.categories or self.subcategories or self.roles or self.outlets or self.locations or self.perpetrators
+        )
+
+    def slug(self) -> str:
+        """A file-name-safe summary of the filter (for download names)."""
+        parts = [f"{self.start:%Y-%m}_{self.end:%Y-%m}"]
+        for values in (self.categories, self.subcategories, self.roles, self.perpetrators):
+            if values:
+                parts.append("+".join(v.split(".")[-1] for v in values))
+        if self.outlets or self.locations:
+            parts.append("filtered")
+        return "_".join(parts)[:120]
+
+
+_FIELD_OF = {
+    P_KIND: "categories",
+    P_SUB: "subcategories",
+    P_ROLE: "roles",
+    P_OUTLET: "outlets",
+    P_LOC: "locations",
+    P_PERP: "perpetrators",
+}
+
+
+def period_condition(a: str = "") -> str:
+    """SQL: the incident belongs to [?, ?] (day/month precision) or its whole year does."""
+    return (
+        f"(({a}date_precision <> 'year' AND {a}date BETWEEN ? AND ?) OR "
+        f"({a}date_precision = 'year' AND {a}date >= ? AND make_date(year({a}date), 12, 31) <= ?))"
+    )
