@@ -108,10 +108,16 @@ def chart(fig, key: str, select: bool = False) -> list[list]:
     """Show a figure; with ``select``, return the customdata of the points selected in it."""
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
     if not select:
-        st.plotly_chart(fig, key=key, config=config, width="stretch")
+        st.plotly_chart(fig, key=key, config=config, width="stretch", theme=None)
         return []
     event = st.plotly_chart(
-        fig, key=key, config=config, width="stretch", on_select="rerun", selection_mode=("points", "box")
+        fig,
+        key=key,
+        config=config,
+        width="stretch",
+        theme=None,  # our own theme: the same look on screen, in PNG exports and in the report
+        on_select="rerun",
+        selection_mode=("points", "box"),
     )
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
     if not points and hasattr(event, "selection"):

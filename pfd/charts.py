@@ -65,15 +65,17 @@ def theme_of(theme: str | Theme) -> Theme:
 def decorate(fig: go.Figure, title: str, caption: str, source: str, theme: str | Theme = "screen") -> go.Figure:
     """Title and caption at the top, the source line at the bottom, inside the figure."""
     th = theme_of(theme)
-    top = th.title_size + th.caption_size + 48
+    top = int(th.title_size * 1.3 + th.caption_size * 1.5 + th.font_size * 2.2 + 40)
     bottom = th.caption_size * 2 + 70
     fig.update_layout(
         title=dict(
             text=f"{_esc(title)}<br><span style='font-size:{th.caption_size}px'>{_esc(caption)}</span>",
             x=0.01,
             xanchor="left",
-            y=0.98,
+            y=1,
+            yref="container",
             yanchor="top",
+            pad=dict(t=12),
             font=dict(size=th.title_size, color=th.font_color),
         ),
         font=dict(family=th.font_family, size=th.font_size, color=th.font_color),
@@ -81,7 +83,15 @@ def decorate(fig: go.Figure, title: str, caption: str, source: str, theme: str |
         plot_bgcolor=th.paper,
         margin=dict(l=70, r=30, t=top, b=bottom),
         height=th.height,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font=dict(size=th.font_size)),
+        legend=dict(
+            orientation="h",
+            yanchor="bottom",
+            y=1.02,
+            xanchor="left",
+            x=0,
+            font=dict(size=th.font_size),
+            traceorder="normal",
+        ),
     )
     if th.width:
         fig.update_layout(width=th.width)
@@ -253,11 +263,19 @@ def monthly_bars(
         )
     fig.update_layout(barmode="stack", bargap=0.15, clickmode="event+select", dragmode="select")
     _month_axis(fig, months, lang, th)
-    fig.update_yaxes(title_text=y_title or i18n.t("chart.y_incidents", lang), rangemode="tozero")
+    fig.update_yaxes(
+        title_text=y_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d", dtick=_dtick(data)
+    )
     monitored = data.groupby("month")["monitored"].first().reindex(months).tolist()
     add_unmonitored(fig, months, monitored, lang)
     add_events(fig, events, months, lang)
     return decorate(fig, title, caption, source, th)
+
+
+def _dtick(data: pd.DataFrame) -> int | None:
+    """Whole-number ticks for counts (no 0.5 incidents on the axis)."""
+    peak = int(data.groupby("month")["n"].sum().max()) if not data.empty else 0
+    return 1 if peak <= 8 else None
 
 
 def horizontal_bars(
