@@ -32,9 +32,9 @@ OONI_TABLE = "ooni_measurements"
 RSF_LICENCE = "No licence stated by RSF; attribute Reporters Without Borders (RSF)"
 RSF_ATTRIBUTION = "RSF World Press Freedom Index (Reporters Without Borders, rsf.org)"
 CITIZENLAB_LICENCE = "CC BY-NC-SA 4.0"
-CITIZENLAB_ATTRIBUTION = "Citizen Lab and others, URL testing lists (github.com/citizenlab/test-lists), CC BY-NC-SA 4.0"
+CITIZENLAB_ATTRIBUTION = "Citizen Lab and others, URL testing lists (github.com/citizenlab/test-lists)"
 OONI_LICENCE = "CC BY-NC-SA 4.0"
-OONI_ATTRIBUTION = "Open Observatory of Network Interference (OONI), ooni.org, CC BY-NC-SA 4.0"
+OONI_ATTRIBUTION = "Open Observatory of Network Interference (OONI), ooni.org"
 
 # Methodology eras of the RSF index: scores are comparable only within one era; ranks across all.
 SCALE_PRE2013, SCALE_2013_2021, SCALE_2022_ON = "pre2013", "2013_2021", "2022_on"
@@ -312,25 +312,29 @@ def ooni_monthly(
 
     ``domains`` are normalised before matching (None = every domain, including rows without a
     domain axis). ``probe_cc`` keeps only rows of that country (rows whose download had no
-    country are then left out). When one domain is covered by downloads with different axes
-    (e.g. domain only and domain × ASN), only the coarsest set of axes is used so that the same
-    measurements are not counted twice. Shares are of ``measurement_count`` (null when it is 0).
+    country are then left out). When one domain and day are covered by downloads with different
+    axes (e.g. domain only, and domain × ASN), only the coarsest set of axes is used for that day
+    so that the same measurements are not counted twice. Shares are of ``measurement_count``
+    (null when it is 0).
     """
     keys = None if domains is None else sorted({d for d in (normalise_domain(x) for x in domains) if d})
     sql = f"""
         WITH f AS (
-            SELECT * FROM {OONI_TABLE}
+            SELECT *,
+                   len(list_filter(string_split(axes, ','),
+                       lambda a: a NOT IN ('measurement_start_day', 'domain', 'probe_cc'))) AS extra_axes
+            FROM {OONI_TABLE}
             WHERE (? IS NULL OR list_contains(?, domain))
               AND (? IS NULL OR upper(probe_cc) = upper(?))
         ), pick AS (
-            SELECT domain, axes FROM (
-                SELECT domain, axes,
-                       row_number() OVER (PARTITION BY domain
-                                          ORDER BY length(axes) - length(replace(axes, ',', '')), axes) AS k
-                FROM (SELECT DISTINCT domain, axes FROM f)
+            SELECT domain, measurement_start_day, axes FROM (
+                SELECT domain, measurement_start_day, axes,
+                       row_number() OVER (PARTITION BY domain, measurement_start_day
+                                          ORDER BY extra_axes, axes) AS k
+                FROM (SELECT DISTINCT domain, measurement_start_day, axes, extra_axes FROM f)
             ) WHERE k = 1
         )
-        SELECT date_trunc('month', measurement_start_day)::DATE AS month, f.domain,
+        SELECT date_trunc('month', f.measurement_start_day)::DATE AS month, f.domain,
                sum(measurement_count)::BIGINT AS measurement_count,
                sum(anomaly_count)::BIGINT AS anomaly_count,
                sum(confirmed_count)::BIGINT AS confirmed_count,
@@ -338,8 +342,11 @@ def ooni_monthly(
                sum(ok_count)::BIGINT AS ok_count,
                sum(anomaly_count) / nullif(sum(measurement_count), 0) AS anomaly_share,
                sum(confirmed_count) / nullif(sum(measurement_count), 0) AS confirmed_share,
-               any_value(f.axes) AS axes, any_value(licence) AS licence
-        FROM f JOIN pick ON f.domain IS NOT DISTINCT FROM pick.domain AND f.axes = pick.axes
+               string_agg(DISTINCT f.axes, ' | ' ORDER BY f.axes) AS axes, any_value(licence) AS licence
+        FROM f JOIN pick
+          ON f.domain IS NOT DISTINCT FROM pick.domain
+         AND f.measurement_start_day = pick.measurement_start_day
+         AND f.axes = pick.axes
         GROUP BY 1, 2
         ORDER BY 2 NULLS FIRST, 1
     """

@@ -14,7 +14,7 @@ import duckdb
 
 from etl.build import Build
 
-IMPORTERS: tuple[str, ...] = ()  # module names under etl.context, run in this order
+IMPORTERS: tuple[str, ...] = ("rsf", "citizenlab", "ooni")  # module names under etl.context, run in this order
 
 
 def run(raw_dir: Path, build: Build, con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,487 @@
+"""Chart builders for the third-party context data: a tidy DataFrame in, a ``go.Figure`` out.
+
+* :func:`rsf_rank_figure` — a country's RSF rank over the years ("rank N of M countries"),
+  better = higher on the axis, the method changes of 2013 and 2022 marked, and optionally the
+  score for one methodology era only (scores are not comparable across eras).
+* :func:`ooni_blocking_figure` — OONI anomaly and confirmed shares by month per domain, beside
+  the blocking periods documented in the incident data.
+
+No Streamlit here. Every text goes through :data:`LABELS` (en/ru/az; to be moved into the app's
+catalogue later), and every figure has its source line inside (via ``pfd.charts.decorate``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from pfd import i18n
+from pfd.charts import SEQUENCE, Theme, decorate, theme_of
+from pfd.context import METHOD_CHANGE_YEARS, SCALES
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "rsf_title": "{country} in the RSF World Press Freedom Index",
+        "rsf_title_generic": "RSF World Press Freedom Index",
+        "rsf_caption": "Rank among the countries ranked each year (1 = freest); ranks compare across years.",
+        "rsf_note": "Scores are comparable only within one method era: RSF changed its method in 2013 and 2022.",
+        "rank_axis": "Rank (1 = best)",
+        "rank_trace": "Rank",
+        "score_axis": "Score, {era}",
+        "score_trace": "Score ({era}; {direction})",
+        "year_axis": "Index year",
+        "hover_rank": "{year}: rank {rank} of {total} countries",
+        "hover_score": "{year}: score {score} ({direction})",
+        "higher_is_better": "higher = better",
+        "lower_is_better": "lower = better",
+        "method_change": "New method",
+        "era.pre2013": "2002–2012",
+        "era.2013_2021": "2013–2021",
+        "era.2022_on": "from 2022",
+        "rsf_source": "Source: RSF World Press Freedom Index; n = {n} index years",
+        "rsf_empty": "No RSF index data for this country in this build.",
+        "ooni_title": "OONI measurements and documented blocking",
+        "ooni_caption": "Monthly share of OONI measurements that were anomalous or confirmed blocked.",
+        "ooni_note": "Shaded: blocking periods documented in this dashboard's incident data.",
+        "anomaly_share": "Anomaly share",
+        "confirmed_share": "Confirmed blocked share",
+        "documented_blocking": "Documented blocking",
+        "open_ended": "still blocked at last report",
+        "ooni_hover": "{month}: {label} {share} ({count} of {total} measurements)",
+        "share_axis": "Share of measurements",
+        "ooni_source": "Source: OONI measurements (CC BY-NC-SA 4.0); blocking periods: incident data; "
+        "n = {n} measurements",
+        "ooni_empty": "No OONI measurements for these domains. Download an aggregation (format=CSV) from "
+        "OONI Explorer or the OONI API and put it into data/raw/ooni/.",
+    },
+    "ru": {
+        "rsf_title": "{country} во Всемирном индексе свободы прессы RSF",
+        "rsf_title_generic": "Всемирный индекс свободы прессы RSF",
+        "rsf_caption": "Место среди стран рейтинга каждого года (1 = наибольшая свобода); места сравнимы между годами.",
+        "rsf_note": "Баллы сравнимы только в пределах одной методики: RSF меняли методику в 2013 и 2022 годах.",
+        "rank_axis": "Место (1 = лучшее)",
+        "rank_trace": "Место",
+        "score_axis": "Балл, {era}",
+        "score_trace": "Балл ({era}; {direction})",
+        "year_axis": "Год индекса",
+        "hover_rank": "{year}: {rank}-е место из {total} стран",
+        "hover_score": "{year}: балл {score} ({direction})",
+        "higher_is_better": "больше = лучше",
+        "lower_is_better": "меньше = лучше",
+        "method_change": "Новая методика",
+        "era.pre2013": "2002–2012",
+        "era.2013_2021": "2013–2021",
+        "era.2022_on": "с 2022 года",
+        "rsf_source": "Источник: Всемирный индекс свободы прессы RSF; n = {n} (годы индекса)",
+        "rsf_empty": "В этой сборке нет данных индекса RSF по этой стране.",
+        "ooni_title": "Измерения OONI и задокументированные блокировки",
+        "ooni_caption": "Доля измерений OONI за месяц с аномалией или подтверждённой блокировкой.",
+        "ooni_note": "Заливка: периоды блокировки, задокументированные в данных об инцидентах этой панели.",
+        "anomaly_share": "Доля аномалий",
+        "confirmed_share": "Доля подтверждённых блокировок",
+        "documented_blocking": "Задокументированная блокировка",
+        "open_ended": "по последним данным всё ещё заблокирован",
+        "ooni_hover": "{month}: {label} {share} ({count} из {total} измерений)",
+        "share_axis": "Доля измерений",
+        "ooni_source": "Источник: измерения OONI (CC BY-NC-SA 4.0); периоды блокировки: данные об инцидентах; "
+        "n = {n} (измерения)",
+        "ooni_empty": "Нет измерений OONI для этих доменов. Скачайте агрегированные данные (format=CSV) "
+        "в OONI Explorer или через OONI API и положите файл в data/raw/ooni/.",
+    },
+    "az": {
+        "rsf_title": "{country} RSF Dünya Mətbuat Azadlığı İndeksində",
+        "rsf_title_generic": "RSF Dünya Mətbuat Azadlığı İndeksi",
+        "rsf_caption": "Hər il reytinqə daxil olan ölkələr arasında yer (1 = ən azad); yerlər illər üzrə müqayisə oluna bilər.",
+        "rsf_note": "Ballar yalnız bir metodologiya dövrü daxilində müqayisə oluna bilər: RSF metodologiyanı "
+        "2013 və 2022-ci illərdə dəyişib.",
+        "rank_axis": "Yer (1 = ən yaxşı)",
+        "rank_trace": "Yer",
+        "score_axis": "Bal, {era}",
+        "score_trace": "Bal ({era}; {direction})",
+        "year_axis": "İndeks ili",
+        "hover_rank": "{year}: yer {rank}, cəmi {total} ölkə",
+        "hover_score": "{year}: bal {score} ({direction})",
+        "higher_is_better": "çox = yaxşı",
+        "lower_is_better": "az = yaxşı",
+        "method_change": "Yeni metodologiya",
+        "era.pre2013": "2002–2012",
+        "era.2013_2021": "2013–2021",
+        "era.2022_on": "2022-ci ildən",
+        "rsf_source": "Mənbə: RSF Dünya Mətbuat Azadlığı İndeksi; n = {n} (indeks illəri)",
+        "rsf_empty": "Bu yığımda bu ölkə üzrə RSF indeksi məlumatı yoxdur.",
+        "ooni_title": "OONI ölçmələri və sənədləşdirilmiş bloklamalar",
+        "ooni_caption": "Hər ay anomaliya və ya təsdiqlənmiş bloklama göstərən OONI ölçmələrinin payı.",
+        "ooni_note": "Rəngli zolaq: bu panelin insident məlumatlarında sənədləşdirilmiş bloklama dövrləri.",
+        "anomaly_share": "Anomaliya payı",
+        "confirmed_share": "Təsdiqlənmiş bloklama payı",
+        "documented_blocking": "Sənədləşdirilmiş bloklama",
+        "open_ended": "son məlumata görə hələ də bloklanıb",
+        "ooni_hover": "{month}: {label} {share} ({total} ölçmədən {count})",
+        "share_axis": "Ölçmələrin payı",
+        "ooni_source": "Mənbə: OONI ölçmələri (CC BY-NC-SA 4.0); bloklama dövrləri: insident məlumatları; "
+        "n = {n} (ölçmələr)",
+        "ooni_empty": "Bu domenlər üçün OONI ölçməsi yoxdur. OONI Explorer və ya OONI API-dən aqreqasiya "
+        "məlumatını (format=CSV) yükləyin və data/raw/ooni/ qovluğuna qoyun.",
+    },
+}
+
+RANK_COLOR = SEQUENCE[0]
+SCORE_COLOR = SEQUENCE[1]
+ANOMALY_COLOR = "#E69F00"  # orange
+CONFIRMED_COLOR = "#D55E00"  # vermillion
+BLOCKING_FILL = "rgba(0,158,115,0.16)"  # bluish green, light
+BLOCKING_LINE = "#009E73"
+METHOD_LINE = "#555555"
+
+
+def label(key: str, lang: str = "en", **fmt: object) -> str:
+    """The text for ``key`` in ``lang`` (English when missing)."""
+    text = LABELS.get(lang, {}).get(key) or LABELS["en"].get(key) or key
+    return text.format(**fmt) if fmt else text
+
+
+def _esc(text: object) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _frame(
+    fig: go.Figure, title: str, captions: list[str], source: str, th: Theme, height: int | None = None
+) -> go.Figure:
+    """``pfd.charts.decorate`` plus further caption lines. The title block is anchored to the top
+    of the plot area, above the legend (a multi-line title anchored to the top of the canvas is
+    clipped by some renderers)."""
+    fig = decorate(fig, title, captions[0], source, th)
+    if height:
+        fig.update_layout(height=height)
+    extra = [c for c in captions[1:] if c]
+    if extra:
+        fig.layout.title.text += "".join(
+            f"<br><span style='font-size:{th.caption_size}px'>{_esc(c)}</span>" for c in extra
+        )
+        fig.update_layout(margin_t=fig.layout.margin.t + int(th.caption_size * 1.6) * len(extra))
+    # plotly anchors a multi-line title by its first line: lift it by the lines below it too
+    shown = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    plot_h = (fig.layout.height or th.height) - fig.layout.margin.t - fig.layout.margin.b
+    lines_below = 1 + len(extra)
+    pad = int(0.02 * plot_h + (th.font_size * 1.8 if shown > 1 else 0) + 8 + lines_below * th.title_size * 1.25)
+    fig.update_layout(title=dict(yref="paper", y=1, yanchor="bottom", pad=dict(t=0, b=pad)))
+    return fig
+
+
+def _message_figure(message: str, title: str, captions: list[str], source: str, th: Theme) -> go.Figure:
+    """A figure that says clearly why there is nothing to show (the message wrapped to the width)."""
+    import textwrap
+
+    lines = textwrap.wrap(message, width=70 if th.name != "export" else 90)
+    fig = go.Figure()
+    fig.add_annotation(
+        text="<br>".join(_esc(x) for x in lines),
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font=dict(size=th.font_size + 3),
+        name="message",
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _frame(fig, title, captions, source, th)
+
+
+def era_label(scale: str, lang: str = "en") -> str:
+    return label(f"era.{scale}", lang)
+
+
+def _year_text(row) -> str:
+    return str(row.year_label).replace("-", "–") if isinstance(row.year_label, str) else str(row.year)
+
+
+# -- RSF -----------------------------------------------------------------------------------------
+
+
+def rsf_rank_figure(
+    series: pd.DataFrame,
+    lang: str = "en",
+    *,
+    country: str | None = None,
+    score_era: str | None = None,
+    theme: str | Theme = "screen",
+) -> go.Figure:
+    """Rank per index year (from ``pfd.context.rsf_series``); y reversed so that better is higher.
+
+    ``country`` is the name for the title (pass ``load_config().country_in(lang)``; default: the
+    English name in the data).
+    ``score_era`` (one of ``pfd.context.SCALES``) adds a lower panel with the scores of that era
+    only; its axis is oriented by the data's ``score_direction`` so that better is higher there too.
+    """
+    th = theme_of(theme)
+    data = series.dropna(subset=["rank"]).sort_values("year") if not series.empty else series
+    name = country or (str(data["country"].iloc[0]) if not data.empty else None)
+    title = label("rsf_title", lang, country=_esc(name)) if name else label("rsf_title_generic", lang)
+    captions = [label("rsf_caption", lang), label("rsf_note", lang)]
+    source = label("rsf_source", lang, n=len(data))
+    if data.empty:
+        return _message_figure(label("rsf_empty", lang), title, captions, source, th)
+    if score_era is not None and score_era not in SCALES:
+        raise ValueError(f"score_era must be one of {SCALES}, not {score_era!r}")
+    era = data[data["scale"] == score_era].dropna(subset=["score"]) if score_era else data.iloc[0:0]
+    two = not era.empty
+    fig = (
+        make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.66, 0.34], vertical_spacing=0.08)
+        if two
+        else go.Figure()
+    )
+    years = [int(y) for y in data["year"]]
+    hover = [
+        label("hover_rank", lang, year=_year_text(r), rank=int(r.rank), total=_total(r)) for r in data.itertuples()
+    ]
+    rank_trace = go.Scatter(
+        x=years,
+        y=[int(r) for r in data["rank"]],
+        mode="lines+markers+text",
+        name=label("rank_trace", lang),
+        line=dict(color=RANK_COLOR, width=2.5),
+        marker=dict(size=8),
+        text=[str(int(r)) for r in data["rank"]],
+        textposition="top center",
+        textfont=dict(size=max(th.tick_size - 2, 9), color=RANK_COLOR),
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
+        customdata=[[int(r.year), _total(r)] for r in data.itertuples()],
+    )
+    if two:
+        fig.add_trace(rank_trace, row=1, col=1)
+    else:
+        fig.add_trace(rank_trace)
+    total_max = int(pd.to_numeric(data["countries_ranked"], errors="coerce").fillna(data["rank"]).max())
+    ymax = max(total_max, int(data["rank"].max()))
+    rank_axis = dict(
+        title_text=label("rank_axis", lang),
+        range=[ymax + max(3, ymax * 0.04), 1 - max(3, ymax * 0.06)],  # reversed: rank 1 at the top
+        autorange=False,
+        rangemode="normal",
+        zeroline=False,
+        tickformat="d",
+        tickmode="array",
+        tickvals=sorted({1, *range(25, ymax - 9, 25), ymax}),
+    )
+    if two:
+        fig.update_yaxes(**rank_axis, row=1, col=1)
+    else:
+        fig.update_yaxes(**rank_axis)
+    if two:
+        direction = era["score_direction"].dropna().iloc[0] if era["score_direction"].notna().any() else None
+        dir_text = label(direction, lang) if direction else ""
+        fig.add_trace(
+            go.Scatter(
+                x=[int(y) for y in era["year"]],
+                y=[float(s) for s in era["score"]],
+                mode="lines+markers",
+                name=label("score_trace", lang, era=era_label(score_era, lang), direction=dir_text),
+                line=dict(color=SCORE_COLOR, width=2),
+                hovertext=[
+                    label(
+                        "hover_score", lang, year=_year_text(r), score=i18n.number(r.score, lang, 2), direction=dir_text
+                    )
+                    for r in era.itertuples()
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
+        fig.update_yaxes(
+            title_text=label("score_axis", lang, era=era_label(score_era, lang)),
+            autorange="reversed" if direction == "lower_is_better" else True,
+            rangemode="normal",
+            row=2,
+            col=1,
+        )
+    labels = {int(r.year): _year_text(r) for r in data.itertuples()}
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=years,
+        ticktext=[labels[y] for y in years],
+        tickangle=-45 if len(years) > 10 else 0,
+        range=[min(years) - 0.6, max(years) + 0.6],
+    )
+    for year in METHOD_CHANGE_YEARS:
+        x = year - 0.5
+        if not min(years) < x < max(years) + 1:
+            continue
+        near_right = x > (min(years) + max(years)) / 2 + (max(years) - min(years)) * 0.3
+        line = dict(color=METHOD_LINE, width=1.5, dash="dash")
+        fig.add_vline(
+            x=x,
+            line=line,
+            annotation_text=f"{_esc(label('method_change', lang))}<br>{year}",
+            annotation_position="top left" if near_right else "top right",
+            annotation_font_size=max(th.tick_size - 1, 10),
+            name="method-change",
+            **({"row": 1, "col": 1} if two else {}),
+        )
+        if two:
+            fig.add_vline(x=x, line=line, row=2, col=1, name="method-change")
+    fig = _frame(fig, title, captions, source, th, height=th.height + 170 if two else None)
+    # decorate() starts y axes at zero; keep the reversed rank range and the score axis as set
+    if two:
+        fig.update_yaxes(**rank_axis, row=1, col=1)
+        fig.update_yaxes(rangemode="normal", row=2, col=1)
+    else:
+        fig.update_yaxes(**rank_axis)
+    return fig
+
+
+def _total(row) -> int | str:
+    value = getattr(row, "countries_ranked", None)
+    return int(value) if value is not None and not pd.isna(value) else "?"
+
+
+# -- OONI ----------------------------------------------------------------------------------------
+
+
+def _month_start(d: date) -> date:
+    return date(d.year, d.month, 1)
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value if isinstance(value, date) else pd.Timestamp(value).date()
+
+
+def ooni_blocking_figure(
+    monthly: pd.DataFrame,
+    intervals: pd.DataFrame | None = None,
+    lang: str = "en",
+    *,
+    theme: str | Theme = "screen",
+    max_domains: int = 8,
+) -> go.Figure:
+    """One panel per domain: anomaly and confirmed shares by month (from ``pfd.context.ooni_monthly``)
+    with the documented blocking periods (``pfd.context.blocking_intervals``) shaded behind.
+
+    Shares are plotted at the middle of their month; a period still open at its last report is
+    shaded up to ``status_as_of`` and labelled so.
+    """
+    th = theme_of(theme)
+    title = label("ooni_title", lang)
+    captions = [label("ooni_caption", lang), label("ooni_note", lang)]
+    data = monthly.dropna(subset=["domain"]) if not monthly.empty else monthly
+    n = int(data["measurement_count"].sum()) if not data.empty else 0
+    source = label("ooni_source", lang, n=i18n.number(n, lang))
+    if data.empty or n == 0:
+        return _message_figure(label("ooni_empty", lang), title, captions, source, th)
+    domains = sorted(data["domain"].unique())[:max_domains]
+    fig = make_subplots(
+        rows=len(domains),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=min(0.08, 0.3 / max(len(domains), 1)),
+    )
+    months = sorted({_as_date(m) for m in data["month"]})
+    first, last = months[0], months[-1]
+    end_of_last = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    for k, domain in enumerate(domains, start=1):
+        part = data[data["domain"] == domain].sort_values("month")
+        xs = [_as_date(m) + timedelta(days=14) for m in part["month"]]
+        for column, count_col, name, color, dash in (
+            ("anomaly_share", "anomaly_count", label("anomaly_share", lang), ANOMALY_COLOR, "solid"),
+            ("confirmed_share", "confirmed_count", label("confirmed_share", lang), CONFIRMED_COLOR, "dot"),
+        ):
+            hover = [
+                label(
+                    "ooni_hover",
+                    lang,
+                    month=i18n.month_label(_as_date(r.month), lang),
+                    label=name.lower() if lang == "en" else name,
+                    share="–" if pd.isna(getattr(r, column)) else f"{i18n.number(getattr(r, column) * 100, lang, 1)} %",
+                    count=i18n.number(int(getattr(r, count_col)), lang),
+                    total=i18n.number(int(r.measurement_count), lang),
+                )
+                for r in part.itertuples()
+            ]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=[None if pd.isna(v) else float(v) for v in part[column]],
+                    mode="lines+markers",
+                    name=name,
+                    legendgroup=column,
+                    showlegend=k == 1,
+                    line=dict(color=color, width=2, dash=dash),
+                    marker=dict(size=6),
+                    hovertext=hover,
+                    hovertemplate="%{hovertext}<extra></extra>",
+                ),
+                row=k,
+                col=1,
+            )
+        fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text=_esc(domain), row=k, col=1)
+        for r in _intervals_for(intervals, domain):
+            start = max(r["start"] or first, first)
+            end = min(r["end"] or end_of_last, end_of_last)
+            if end < first or start > end_of_last or end < start:
+                continue
+            text = label("documented_blocking", lang) + (f" ({label('open_ended', lang)})" if r["open_ended"] else "")
+            fig.add_vrect(
+                x0=start,
+                x1=end + timedelta(days=1),
+                fillcolor=BLOCKING_FILL,
+                line=dict(color=BLOCKING_LINE, width=1, dash="dash" if r["open_ended"] else "solid"),
+                layer="below",
+                annotation_text=_esc(text),
+                annotation_position="top left",
+                annotation_font_size=max(th.tick_size - 2, 9),
+                row=k,
+                col=1,
+                name="documented-blocking",
+            )
+    # a legend entry for the shading
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker=dict(symbol="square", size=14, color=BLOCKING_FILL, line=dict(color=BLOCKING_LINE, width=1)),
+            name=label("documented_blocking", lang),
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=1,
+    )
+    step = 1 if len(months) <= 14 else (3 if len(months) <= 40 else 12)
+    ticks = [m for i, m in enumerate(_all_months(first, last)) if i % step == 0]
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=ticks,
+        ticktext=[i18n.month_label(m, lang) for m in ticks],
+        range=[first, end_of_last + timedelta(days=1)],
+    )
+    fig = _frame(fig, title, captions, source, th, height=max(th.height, 190 * len(domains) + 230))
+    fig.update_yaxes(range=[0, 1.05], rangemode="normal")
+    return fig
+
+
+def _all_months(first: date, last: date) -> list[date]:
+    out, m = [], _month_start(first)
+    while m <= last:
+        out.append(m)
+        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    return out
+
+
+def _intervals_for(intervals: pd.DataFrame | None, domain: str) -> list[dict]:
+    if intervals is None or intervals.empty:
+        return []
+    part = intervals[intervals["domain"] == domain]
+    return [
+        {"start": _as_date(r.start), "end": _as_date(r.end), "open_ended": bool(r.open_ended)}
+        for r in part.itertuples()
+    ]

@@ -1,0 +1,350 @@
+"""RSF World Press Freedom Index import: every shared yearly file, a later-year file in another
+layout, files that cannot be used, the committed facts fallback, the read side and the chart.
+
+The shared files are read here independently (csv module, per-layout column names written out
+by hand) and compared with what the importer compiled; Azerbaijan's ranks are also spelled out
+as read from the raw text.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.cli import main as etl_main
+from etl.context import refresh, rsf
+from pfd import charts_context, context
+from pfd.paths import ROOT, SHARED_DIR
+from tests import fixtures
+
+
+def external_dir(sub: str) -> Path:
+    """The shared third-party files; missing → fail under CI, skip (with the reason) otherwise."""
+    path = SHARED_DIR / "external" / sub
+    if not path.is_dir():
+        message = f"the shared third-party files are missing: {path} (expected beside the repository)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def run_etl(raw: Path, out: Path) -> dict:
+    assert etl_main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def rejects(out: Path) -> list[dict]:
+    with open(out / "rejects.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+# Azerbaijan's rank in each shared file, as read from the raw text (grep AZE …).
+AZE_RANKS = {
+    2002: 101,
+    2003: 113,
+    2004: 136,
+    2005: 141,
+    2006: 135,
+    2007: 139,
+    2008: 150,
+    2009: 146,
+    2010: 152,
+    2012: 162,
+    2013: 156,
+    2014: 160,
+    2015: 162,
+    2016: 163,
+    2017: 162,
+    2018: 163,
+    2019: 166,
+    2020: 168,
+    2021: 167,
+    2022: 154,
+}
+
+# A later year's file as a user might download it: Windows-1252, ';', decimal commas, columns
+# renamed, shuffled and extra ones added, no year column (the year is in the file name).
+# Synthetic numbers, not RSF's.
+SYNTHETIC_2025 = (
+    "Zone;Country_FR;Score 2025;Country_EN;Situation;Rank 2025;ISO;Score N-1;Rank N-1\r\n"
+    "Europe;Norvège;92,31;Norway;bonne;1;NOR;91,89;1\r\n"
+    "Afrique;Côte d’Ivoire;64,07;Côte d’Ivoire;problématique;64;CIV;63,5;70\r\n"
+    "Europe - Asie centrale;Turquie;29,4;Türkiye;très grave;159;TUR;31,6;158\r\n"
+    "Afrique;Nulle part;12,5;Nowhere;très grave;n/a;ZZZ;;\r\n"
+)
+# Another layout: UTF-8 without BOM, comma-separated (decimal comma quoted), year in a column,
+# no year in the file name.
+SYNTHETIC_LATEST = 'Country_EN,ISO,Rank,Score,Year (N)\nNorway,NOR,1,"91,5",2023\nFinland,FIN,2,"88,0",2023\n'
+
+
+def write_rsf_folder(folder: Path, shared: Path) -> None:
+    folder.mkdir(parents=True)
+    for f in sorted(shared.glob("*.csv")):
+        shutil.copy(f, folder / f.name)
+    (folder / "2025.csv").write_bytes(SYNTHETIC_2025.encode("cp1252"))
+    (folder / "latest.csv").write_bytes(SYNTHETIC_LATEST.encode("utf-8"))
+    # unreadable: 0x81 and 0x8d are neither UTF-8 here nor defined in Windows-1252
+    (folder / "2026.csv").write_bytes(b"ISO;Rank;Score\nAZE;1;\x81\x8d\n")
+    (folder / "2024.csv").write_bytes(b"ISO;Score 2024;Country_EN\nNOR;90,1;Norway\n")  # no rank column
+    (folder / "README.md").write_text("notes about the download\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def rsf_build(tmp_path_factory) -> Path:
+    shared = external_dir("rsf-wpfi")
+    root = tmp_path_factory.mktemp("rsf")
+    raw = fixtures.write_raw(root / "raw")
+    write_rsf_folder(raw / "rsf", shared)
+    out = root / "processed"
+    run_etl(raw, out)
+    return out
+
+
+def compiled(out: Path) -> dict[tuple[int, str], dict]:
+    rows = duckdb.sql("SELECT * FROM read_parquet(?)", params=[str(out / "rsf_index.parquet")]).fetchall()
+    cols = [f.name for f in context.RSF_SCHEMA]
+    return {(r[0], r[2]): dict(zip(cols, r, strict=True)) for r in rows}
+
+
+def read_shared_file(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Independent reading: UTF-8 with BOM, ';', line ends as found (2022 has CR CR LF)."""
+    text = path.read_bytes().decode("utf-8-sig").replace("\r", "\n")
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=";") if r]
+    return rows[0], rows[1:]
+
+
+def test_every_shared_file_compiles_with_the_files_ranks(rsf_build):
+    shared = external_dir("rsf-wpfi")
+    got = compiled(rsf_build)
+    files = sorted(shared.glob("*.csv"))
+    assert [int(f.stem) for f in files] == sorted(AZE_RANKS)  # 2002–2022 without 2011
+    for f in files:
+        year = int(f.stem)
+        header, body = read_shared_file(f)
+        rank_col = header.index("Rank N") if "Rank N" in header else header.index("Rank")
+        iso_col = header.index("ISO")
+        assert len(body) > 100
+        for row in body:
+            key = (year, row[iso_col])
+            assert key in got, f"{f.name}: {row[iso_col]} missing"
+            assert got[key]["rank"] == int(row[rank_col]), f"{f.name}: {row[iso_col]}"
+            assert got[key]["countries_ranked"] == len(body)
+        aze = next(r for r in body if r[iso_col] == "AZE")
+        assert int(aze[rank_col]) == AZE_RANKS[year]
+        assert got[(year, "AZE")]["rank"] == AZE_RANKS[year]
+        assert sum(1 for k in got if k[0] == year) == len(body)
+
+
+def test_scores_eras_and_year_labels(rsf_build):
+    got = compiled(rsf_build)
+    assert got[(2021, "AZE")]["score"] == pytest.approx(41.23)  # "41,23" in the file
+    assert got[(2022, "AZE")]["score"] == pytest.approx(39.4)
+    assert got[(2012, "AZE")]["year_label"] == "2011-12"
+    assert got[(2013, "AZE")]["year_label"] == "2013"
+    assert {got[(y, "AZE")]["scale"] for y in range(2002, 2013) if y != 2011} == {"pre2013"}
+    assert {got[(y, "AZE")]["scale"] for y in range(2013, 2022)} == {"2013_2021"}
+    assert got[(2022, "AZE")]["scale"] == "2022_on"
+    # 2002–2012 lower is better; these files store 2013–2021 inverted (higher is better)
+    assert got[(2005, "FIN")]["score_direction"] == "lower_is_better"
+    assert got[(2015, "FIN")]["score_direction"] == "higher_is_better"
+    assert got[(2022, "NOR")]["country"] == "Norway"  # the English name, not Country_FR
+
+
+def test_manifest_lists_every_file_with_hash_and_nothing_lost(rsf_build):
+    shared = external_dir("rsf-wpfi")
+    manifest = json.loads((rsf_build / "manifest.json").read_text(encoding="utf-8"))
+    total_compiled = 0
+    for f in sorted(shared.glob("*.csv")):
+        entry = manifest["inputs"][f"rsf/{f.name}"]
+        assert entry["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+        _, body = read_shared_file(f)
+        assert entry["rows"] == len(body) == entry["compiled"]
+    for name, entry in manifest["inputs"].items():
+        if name.startswith("rsf/"):
+            rejected = manifest["rejected_by_file"].get(name, 0)
+            assert entry["rows"] == entry["compiled"] + rejected, name
+            total_compiled += entry["compiled"]
+    assert manifest["outputs"]["rsf_index.parquet"] == total_compiled
+    assert any("2011-12" in w for w in manifest["warnings"])
+    assert any("rsf_index.parquet" in w and "attribute" in w for w in manifest["warnings"])
+
+
+def test_a_later_years_file_in_another_layout_imports(rsf_build):
+    got = compiled(rsf_build)
+    assert got[(2025, "NOR")]["rank"] == 1
+    assert got[(2025, "NOR")]["score"] == pytest.approx(92.31)
+    assert got[(2025, "CIV")]["country"] == "Côte d’Ivoire"  # decoded from Windows-1252
+    assert got[(2025, "TUR")]["country"] == "Türkiye"
+    assert got[(2025, "TUR")]["scale"] == "2022_on"
+    assert got[(2025, "TUR")]["countries_ranked"] == 4  # entries in the file, the rejected one too
+    manifest = json.loads((rsf_build / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["rsf/2025.csv"]["encoding"] == "windows-1252"
+    # year from a column when the name has none; comma separator and quoted decimal comma
+    assert got[(2023, "FIN")]["score"] == pytest.approx(88.0)
+    assert manifest["inputs"]["rsf/latest.csv"]["compiled"] == 2
+
+
+def test_a_bad_row_is_rejected_with_file_line_column_value_reason(rsf_build):
+    bad = [r for r in rejects(rsf_build) if r["file"] == "rsf/2025.csv"]
+    assert bad == [
+        {
+            "file": "rsf/2025.csv",
+            "record": "4",
+            "line": "5",
+            "column": "Rank 2025",
+            "value": "n/a",
+            "reason": "rank is not a whole number ≥ 1",
+        }
+    ]
+    assert (2025, "ZZZ") not in compiled(rsf_build)
+    manifest = json.loads((rsf_build / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["rsf/2025.csv"]["rows"] == 4
+    assert manifest["inputs"]["rsf/2025.csv"]["compiled"] == 3
+
+
+def test_unusable_files_are_skipped_with_a_reason_and_the_build_goes_on(rsf_build):
+    manifest = json.loads((rsf_build / "manifest.json").read_text(encoding="utf-8"))
+    skipped = {s["file"]: s for s in manifest["skipped_inputs"]}
+    assert set(skipped) == {"rsf/2024.csv", "rsf/2026.csv", "rsf/README.md"}
+    assert "neither UTF-8 nor Windows-1252" in skipped["rsf/2026.csv"]["reason"]
+    assert "no rank column" in skipped["rsf/2024.csv"]["reason"]
+    assert "not a CSV file" in skipped["rsf/README.md"]["reason"]
+    assert skipped["rsf/2026.csv"]["sha256"] == hashlib.sha256(b"ISO;Rank;Score\nAZE;1;\x81\x8d\n").hexdigest()
+    rows = {r["file"]: r for r in rejects(rsf_build) if r["record"] == "0"}
+    assert rows["rsf/2024.csv"]["column"] == "Rank"
+    assert rows["rsf/2024.csv"]["value"] == "ISO | Score 2024 | Country_EN"
+    assert rows["rsf/2026.csv"]["reason"].startswith("file skipped: ")
+    # the build went on: incidents and the other years are there
+    assert manifest["outputs"]["incidents.parquet"] > 0
+    assert (2024, "NOR") not in compiled(rsf_build)
+
+
+def test_read_side_series_and_chart(rsf_build):
+    series = context.rsf_series(rsf_build, "aze")
+    assert dict(zip(series["year"], series["rank"], strict=True)) == AZE_RANKS
+    assert list(series.columns) == context.RSF_SERIES_COLUMNS
+    fig = charts_context.rsf_rank_figure(series, "en", score_era="2013_2021")
+    rank_trace, score_trace = fig.data[0], fig.data[1]
+    assert "2022: rank 154 of 180 countries" in rank_trace.hovertext
+    assert "2011–12: rank 162 of 179 countries" in rank_trace.hovertext
+    assert set(score_trace.x) == set(range(2013, 2022))  # scores of one era only
+    rank_range = fig.layout.yaxis.range
+    assert rank_range[0] > rank_range[1]  # reversed: rank 1 at the top
+    lines = [s.x0 for s in fig.layout.shapes if s.name == "method-change"]
+    assert 2012.5 in lines and 2021.5 in lines
+    texts = [a.text for a in fig.layout.annotations]
+    assert any(t.startswith("Source: RSF World Press Freedom Index; n = 20") for t in texts)
+    assert "comparable only within one method era" in fig.layout.title.text
+    ru = charts_context.rsf_rank_figure(series, "ru")
+    assert "2022: 154-е место из 180 стран" in ru.data[0].hovertext
+    assert len(ru.data) == 1  # no score panel unless asked
+    az = charts_context.rsf_rank_figure(series, "az")
+    assert any(a.text.startswith("Mənbə:") for a in az.layout.annotations)
+
+
+def test_labels_exist_in_every_language():
+    keys = set(charts_context.LABELS["en"])
+    for lang in ("ru", "az"):
+        assert set(charts_context.LABELS[lang]) == keys, lang
+
+
+def test_missing_table_gives_empty_frames_and_a_message_figure(tmp_path):
+    series = context.rsf_series(tmp_path, "AZE")
+    assert series.empty and list(series.columns) == context.RSF_SERIES_COLUMNS
+    assert context.rsf_years(tmp_path).empty
+    fig = charts_context.rsf_rank_figure(series, "en")
+    assert any("No RSF index data" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_without_rsf_files_the_committed_facts_are_used(tmp_path):
+    facts = context.FACTS_DIR / "rsf_index_AZE.csv"
+    assert facts.is_file(), "the committed facts file is part of the repository"
+    raw = fixtures.write_raw(tmp_path / "raw")
+    out = tmp_path / "processed"
+    manifest = run_etl(raw, out)
+    name = "data/context/rsf_index_AZE.csv"
+    entry = manifest["inputs"][name]
+    assert entry["rows"] == entry["compiled"] == len(AZE_RANKS)
+    assert entry["sha256"] == hashlib.sha256(facts.read_bytes()).hexdigest()
+    assert any("committed facts" in w and "AZE only" in w for w in manifest["warnings"])
+    series = context.rsf_series(out, "AZE")
+    assert dict(zip(series["year"], series["rank"], strict=True)) == AZE_RANKS
+    assert set(series["countries_ranked"]) >= {139, 180}
+    assert duckdb.sql(
+        "SELECT count(DISTINCT iso) FROM read_parquet(?)", params=[str(out / "rsf_index.parquet")]
+    ).fetchall() == [(1,)]
+
+
+def test_committed_facts_equal_what_refresh_makes_from_the_shared_files(tmp_path):
+    shared = external_dir("rsf-wpfi").parent
+    assert refresh.main(["--external", str(shared), "--out", str(tmp_path)]) == 0
+    for name in ("rsf_index_AZE.csv", "citizenlab_az_categories.csv"):
+        assert (tmp_path / name).read_bytes() == (ROOT / "data" / "context" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("header", "role", "expected"),
+    [
+        (["Year (N)", "ISO", "Rank N", "Score N", "Rank N-1", "Score N-1", "EN_country"], "rank", 2),
+        (["ISO", "Score", "Rank", "Rank_Pol", "Country_EN", "Year (N)", "Rank N-1"], "rank", 2),
+        (["ISO", "Score", "Rank", "Rank_Pol", "Country_EN", "Year (N)", "Rank N-1"], "score", 1),
+        (["Zone", "Score 2025", "Country_EN", "Rank 2025", "ISO", "Score N-1"], "score", 1),
+        (["Zone", "Score 2025", "Country_EN", "Rank 2025", "ISO", "Score N-1"], "iso", 4),
+        (["Year (N)", "ISO", "Rank N", "Score N", "FR_country", "EN_country"], "country", 5),
+        (["ISO", "Score", "Rank", "Country_FR", "Country_EN"], "country", 4),
+    ],
+)
+def test_columns_are_found_by_meaning(header, role, expected):
+    cols = rsf.find_columns(header, 1, {2025})
+    assert getattr(cols, role) == expected
+
+
+def test_ambiguous_or_missing_columns_name_what_was_not_found():
+    with pytest.raises(rsf.SkipFile, match="no ISO country-code column"):
+        rsf.find_columns(["Country", "Rank", "Score"], 1, set())
+    with pytest.raises(rsf.SkipFile, match="several columns could be the rank"):
+        rsf.find_columns(["ISO", "Rank 2024", "Rank 2025"], 1, {2023})
+    assert rsf.find_columns(["ISO", "Rank 2024", "Rank 2025"], 1, {2025}).rank == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("41,23", 41.23), ("41.23", 41.23), ("-10", -10.0), ("1.234,5", 1234.5), ("71,66786656", 71.66786656)],
+)
+def test_decimal_commas(text, value):
+    assert rsf.parse_decimal(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["", "n/a", "12,3,4", "inf", "—"])
+def test_not_numbers(text):
+    with pytest.raises(ValueError):
+        rsf.parse_decimal(text)
+
+
+def test_year_labels():
+    assert rsf.parse_year_label("2011-12") == (2012, "2011-12")
+    assert rsf.parse_year_label("2011-2012") == (2012, "2011-2012")
+    assert rsf.parse_year_label(" 2025 ") == (2025, "2025")
+    with pytest.raises(ValueError):
+        rsf.parse_year_label("2011-15")
+    assert rsf.year_from_name("2025.csv") == 2025
+    assert rsf.year_from_name("RSF_index_2024_data.csv") == 2024
+    assert rsf.year_from_name("latest.csv") is None
+
+
+def test_encoding_detection():
+    assert rsf.decode_text("é".encode())[1] == "utf-8"
+    assert rsf.decode_text(b"\xef\xbb\xbf" + "é".encode())[1] == "utf-8-sig"
+    assert rsf.decode_text("é".encode("cp1252")) == ("é", "windows-1252")
+    assert rsf.decode_text("é".encode("utf-16")) == ("é", "utf-16")
+    with pytest.raises(rsf.SkipFile, match="line 2"):
+        rsf.decode_text(b"a\n\x81")
