@@ -345,6 +345,63 @@ def test_dates_are_stated_in_a_cited_source(texts):
     assert not missing, f"dates not found in any cited source: {missing}"
 
 
+def test_imprecise_dates_are_explained():
+    """A row dated only to a month or a year says why in its notes (what the text gives, or how it was computed)."""
+    bad = []
+    for _, row in incidents().iterrows():
+        _, _, precision = parse_date(row["date"])
+        if precision != "day" and not re.search(r"\b(year|years|month|date|dates|dated|day)\b", row["notes"], re.I):
+            bad.append(row["incident_id"])
+    assert not bad, f"month/year-only dates without a note explaining the precision: {bad}"
+
+
+def test_computed_years_have_year_precision():
+    inc = incidents()
+    computed = inc[inc["notes"].str.contains("year computed", case=False)]
+    bad = [r["incident_id"] for _, r in computed.iterrows() if parse_date(r["date"])[2] != "year"]
+    assert not bad, f"a year computed from a relative expression must have year precision: {bad}"
+
+
+def test_block_status_dates_are_consistent():
+    """status_as_of is not before the block started or ended, nor after every cited source was published."""
+    src = table("sources").set_index("source_id")
+    pub_end = {s: parse_date(p)[1] for s, p in src["published_on"].items() if p}
+    problems = []
+    for _, row in table("blockings").iterrows():
+        if not row["status_as_of"]:
+            continue
+        status = parse_date(row["status_as_of"])[1]
+        start = parse_date(row["blocked_from"] or row["date"])[0]
+        if status < start:
+            problems.append(f"{row['incident_id']}: status_as_of before the start")
+        if row["blocked_until"] and status < parse_date(row["blocked_until"])[0]:
+            problems.append(f"{row['incident_id']}: status_as_of before blocked_until")
+        pubs = [pub_end[s] for s in split_list(row["source_ids"]) if s in pub_end]
+        if pubs and status > max(pubs):
+            problems.append(f"{row['incident_id']}: status_as_of after its sources were published")
+    assert not problems, problems
+
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+AZ_LETTERS = "əğıöüçşƏĞİÖÜÇŞ"
+
+
+def test_event_labels_are_in_their_language():
+    """label_ru is Russian (Cyrillic); label_az is Azerbaijani Latin script; label_en has neither."""
+    bad = []
+    for _, row in table("events").iterrows():
+        eid = row["event_id"]
+        if not CYRILLIC.search(row["label_ru"]):
+            bad.append(f"{eid}: label_ru has no Cyrillic")
+        az = row["label_az"]
+        stray = {ch for ch in az if ch.isalpha() and not (ch.isascii() or ch in AZ_LETTERS)}
+        if CYRILLIC.search(az) or stray:
+            bad.append(f"{eid}: label_az is not Azerbaijani Latin script ({sorted(stray)})")
+        if CYRILLIC.search(row["label_en"]) or any(ch in AZ_LETTERS for ch in row["label_en"]):
+            bad.append(f"{eid}: label_en is not English")
+    assert not bad, bad
+
+
 # ---------------------------------------------------------------- against the texts
 def test_named_victims_appear_in_their_sources(texts):
     people = table("people").set_index("person_id")
