@@ -78,10 +78,19 @@ class Build:
         return len(self.rejected_records.get(file, ()))
 
     # -- writing -------------------------------------------------------------------
-    def write_table(self, name: str, table: pa.Table) -> None:
+    def write_table(self, name: str, table: pa.Table | pa.RecordBatchReader) -> None:
+        """Write one output; a RecordBatchReader is streamed batch by batch (one row group each)."""
         path = self.dir / f"{name}.parquet"
-        pq.write_table(table, path, compression="zstd")
-        self.outputs[f"{name}.parquet"] = table.num_rows
+        if isinstance(table, pa.Table):
+            pq.write_table(table, path, compression="zstd")
+            self.outputs[f"{name}.parquet"] = table.num_rows
+            return
+        rows = 0
+        with pq.ParquetWriter(path, table.schema, compression="zstd") as writer:
+            for batch in table:
+                writer.write_batch(batch)
+                rows += batch.num_rows
+        self.outputs[f"{name}.parquet"] = rows
 
     def write_reports(self) -> None:
         self.problems.sort(key=lambda p: (p[0], int(p[1]), p[3], p[5]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from etl.build import Build
-from etl.validated import arrow_of, lit, q
+from etl.validated import arrow_of, batches_of, lit, q
 from pfd.schema import (
     DATE,
     INCIDENT_COLUMNS,
@@ -66,10 +66,11 @@ def reference_sql(spec: TableSpec, clean_view: str, public: bool) -> str:
     if spec.name == "people" and public:
         # keep a person only if at least one public (non-confidential) incident names them,
         # or no incident names them at all (a person listed for search)
+        # (a confidential incident that was rejected still keeps its person out: conf_people
+        # lists the people of every confidential input row, compiled or not)
         where = (
-            " WHERE person_id NOT IN (SELECT person_id FROM all_clean_incidents WHERE confidential "
-            "AND person_id IS NOT NULL EXCEPT SELECT person_id FROM all_clean_incidents "
-            "WHERE NOT confidential AND person_id IS NOT NULL)"
+            " WHERE person_id NOT IN (SELECT person_id FROM conf_people EXCEPT SELECT person_id "
+            "FROM all_clean_incidents WHERE NOT confidential AND person_id IS NOT NULL)"
         )
     return f"SELECT {', '.join(cols)} FROM {clean_view}{where} ORDER BY {q(spec.key)}"
 
@@ -79,9 +80,9 @@ def run(clean: dict[str, str], build: Build, con: duckdb.DuckDBPyConnection) -> 
         "CREATE OR REPLACE TEMP VIEW all_clean_incidents AS "
         + " UNION ALL ".join(f"SELECT person_id, confidential FROM {clean[t.name]}" for t in INCIDENT_TABLES)
     )
-    build.write_table("incidents", arrow_of(con, incidents_sql(clean, build.public)))
+    build.write_table("incidents", batches_of(con, incidents_sql(clean, build.public)))
     for spec in INCIDENT_TABLES:
-        build.write_table(spec.name, arrow_of(con, kind_sql(spec, clean[spec.name])))
+        build.write_table(spec.name, batches_of(con, kind_sql(spec, clean[spec.name])))
     for spec in REFERENCE_TABLES:
         table = arrow_of(con, reference_sql(spec, clean[spec.name], build.public))
         clean_rows = con.execute(f"SELECT count(*) FROM {clean[spec.name]}").fetchall()[0][0]

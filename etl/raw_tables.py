@@ -8,20 +8,24 @@ CSV, sheet row in an XLSX) for the rejects report.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from etl.build import Build, FatalInputError
-from pfd.schema import ALL_TABLES, TableSpec
+from pfd.schema import ALL_TABLES, BOOL, CURRENCY, DATE, NUMBER, VOCAB, TableSpec
 
 BOM = b"\xef\xbb\xbf"
+csv.field_size_limit(sys.maxsize)  # a 1 MB cell is reported as too long, not a crash
 
 
 @dataclass
@@ -33,6 +37,7 @@ class RawTable:
     input_rows: int
     sha256: str | None = None
     problems: list[tuple] = field(default_factory=list)  # (record, line, column, value, reason)
+    extra: list[str] = field(default_factory=list)  # header names outside the contract
 
 
 def run(raw_dir: Path, build: Build) -> dict[str, RawTable]:
@@ -48,6 +53,8 @@ def run(raw_dir: Path, build: Build) -> dict[str, RawTable]:
             continue
         raw = read_xlsx(path, spec) if path.suffix.lower() == ".xlsx" else read_csv(path, spec)
         build.log(f"read {raw.file}: {raw.input_rows} rows")
+        if raw.extra:
+            build.warnings.append(f"{raw.file}: extra column(s) left out of the output: {', '.join(raw.extra)}")
         build.add_input(raw.file, path, raw.input_rows, raw.sha256)
         tables[spec.name] = raw
     return tables
@@ -99,12 +106,49 @@ def check_header(file: str, header: list[str], spec: TableSpec, next_row: list[s
 
 def read_csv(path: Path, spec: TableSpec) -> RawTable:
     file = path.name
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
+    sha, newlines, head, size, ends_with_newline = _scan(path)
+    if head.startswith(BOM):
+        head = head[len(BOM) :]
+    head_text = _decode(head, file, final=size <= HEAD_BYTES)
+    if not head_text.strip():
+        raise FatalInputError(file, "the file is empty: expected a header row and data rows")
+    first_rows = list(_first_rows(head_text, 2))
+    header = check_header(file, first_rows[0], spec, first_rows[1] if len(first_rows) > 1 else None)
+    table, problems = _read_fast(path, header, spec, newlines + (0 if ends_with_newline else 1))
+    if table is None:
+        data = path.read_bytes()
+        text = _decode(data[len(BOM) :] if data.startswith(BOM) else data, file, final=True)
+        del data
+        table, problems = _read_slow(text, header)
+    raw = _keep_contract_columns(table, header, spec)
+    rows = raw.num_rows + len({p[0] for p in problems})
+    return RawTable(spec, file, path, raw, rows, sha, problems, extra_columns(header, spec))
+
+
+HEAD_BYTES = 1 << 16
+
+
+def _scan(path: Path) -> tuple[str, int, bytes, int, bool]:
+    """One streaming pass: sha256, newline count, the first bytes, size, trailing newline."""
+    h = hashlib.sha256()
+    newlines = size = 0
+    head = b""
+    last = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+            newlines += chunk.count(b"\n")
+            if size < HEAD_BYTES:
+                head += chunk[: HEAD_BYTES - size]
+            size += len(chunk)
+            last = chunk[-1:]
+    return h.hexdigest(), newlines, head, size, last == b"\n"
+
+
+def _decode(data: bytes, file: str, final: bool) -> str:
+    """Strict UTF-8 (a cut multi-byte character at the end is fine unless ``final``)."""
     try:
-        text = data.decode("utf-8")
+        return codecs.getincrementaldecoder("utf-8")().decode(data, final=final)
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise FatalInputError(
@@ -113,29 +157,30 @@ def read_csv(path: Path, spec: TableSpec) -> RawTable:
             "'CSV UTF-8' (Excel: File › Save As › CSV UTF-8; LibreOffice: Character set Unicode (UTF-8)). "
             "The ETL does not guess legacy encodings: a wrong guess garbles names.",
         ) from None
-    if not text.strip():
-        raise FatalInputError(file, "the file is empty: expected a header row and data rows")
-    first_rows = list(_first_rows(text, 2))
-    header = check_header(file, first_rows[0], spec, first_rows[1] if len(first_rows) > 1 else None)
-    table, problems = _read_fast(data, header, file)
-    if table is None:
-        table, problems = _read_slow(text, header)
-    raw = _keep_contract_columns(table, header, spec)
-    rows = raw.num_rows + len({p[0] for p in problems})
-    return RawTable(spec, file, path, raw, rows, sha, problems)
 
 
 def _first_rows(text: str, n: int):
-    reader = csv.reader(io.StringIO(text[:65536]))
+    reader = csv.reader(io.StringIO(text, newline=""))
     for i, row in enumerate(reader):
         if i >= n:
             return
         yield row
 
 
-def _read_fast(data: bytes, header: list[str], file: str) -> tuple[pa.Table | None, list]:
-    """pyarrow's multi-threaded reader; None when line numbers would not map 1:1."""
+# Columns with few distinct values are read dictionary-encoded: smaller, and DuckDB parses
+# each distinct value once instead of once per row.
+LOW_CARDINALITY = (VOCAB, BOOL, DATE, NUMBER, CURRENCY)
+DICT_STRING = pa.dictionary(pa.int32(), pa.string())
+
+
+def _read_fast(path: Path, header: list[str], spec: TableSpec, physical_lines: int) -> tuple[pa.Table | None, list]:
+    """pyarrow's multi-threaded reader; None when line numbers would not map 1:1.
+
+    pyarrow also checks that every cell is valid UTF-8; on any error the slow path decodes the
+    file itself and reports where.
+    """
     invalid: list = []
+    kinds = {c.name: c.kind for c in spec.columns}
 
     def on_invalid(row) -> str:
         invalid.append(row)
@@ -143,11 +188,11 @@ def _read_fast(data: bytes, header: list[str], file: str) -> tuple[pa.Table | No
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            path,
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
+                column_types={h: DICT_STRING if kinds.get(h) in LOW_CARDINALITY else pa.string() for h in header},
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],
@@ -155,18 +200,17 @@ def _read_fast(data: bytes, header: list[str], file: str) -> tuple[pa.Table | No
         )
     except pa.ArrowInvalid:
         return None, []
-    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if invalid or newlines != table.num_rows + 1:
+    if invalid or physical_lines != table.num_rows + 1:
         return None, []  # ragged rows, blank lines or quoted newlines: map lines exactly
     n = table.num_rows
-    table = table.append_column("__record", pa.array(range(1, n + 1), pa.int64()))
-    table = table.append_column("__line", pa.array(range(2, n + 2), pa.int64()))
+    table = table.append_column("__record", pa.array(np.arange(1, n + 1, dtype=np.int64)))
+    table = table.append_column("__line", pa.array(np.arange(2, n + 2, dtype=np.int64)))
     return table, []
 
 
 def _read_slow(text: str, header: list[str]) -> tuple[pa.Table, list]:
     """Python's csv reader: exact physical lines, and ragged rows reported, not dropped."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     next(reader)
     width = len(header)
     columns: list[list] = [[] for _ in range(width)]
@@ -249,7 +293,7 @@ def read_xlsx(path: Path, spec: TableSpec) -> RawTable:
     arrays["__record"] = pa.array(records, pa.int64())
     arrays["__line"] = pa.array(lines, pa.int64())
     raw = _keep_contract_columns(pa.table(arrays), [h for h in header if h], spec)
-    return RawTable(spec, file, path, raw, raw.num_rows, sha)
+    return RawTable(spec, file, path, raw, raw.num_rows, sha, extra=extra_columns([h for h in header if h], spec))
 
 
 def _cell(v) -> str | None:

@@ -20,6 +20,7 @@ from pfd.schema import (
     BOOL,
     CURRENCY,
     DATE,
+    EVENTS,
     ID,
     INCIDENT_TABLES,
     LIST,
@@ -29,6 +30,7 @@ from pfd.schema import (
     TEXT,
     URL,
     VOCAB,
+    WITHHELD,
     Col,
     TableSpec,
 )
@@ -49,22 +51,21 @@ CREATE OR REPLACE MACRO pdate(v) AS CASE
 END;
 CREATE OR REPLACE MACRO pprec(v) AS CASE
   WHEN v IS NULL THEN NULL
-  WHEN regexp_full_match(v, '\\d{{4}}-\\d{{1,2}}') THEN 'month'
-  WHEN regexp_full_match(v, '\\d{{4}}') THEN 'year'
+  WHEN length(v) = 4 THEN 'year'
+  WHEN length(v) <= 7 AND strpos(v, '.') = 0 THEN 'month'
   ELSE 'day' END;
 CREATE OR REPLACE MACRO date_reason(v) AS CASE
   WHEN regexp_full_match(v, '\\d{{5}}(\\.\\d+)?')
        THEN 'looks like an Excel serial number, not a date: format the cell as a date or type {DATE_FORMS}'
   WHEN regexp_full_match(v, '\\d{{1,2}}/\\d{{1,2}}/\\d{{2,4}}')
        THEN 'ambiguous date with slashes (day or month first?): write {DATE_FORMS}'
-  WHEN regexp_full_match(v, '\\d{{4}}-\\d{{1,2}}(-\\d{{1,2}})?|\\d{{1,2}}\\.\\d{{1,2}}\\.\\d{{4}}')
+  WHEN regexp_full_match(v, '\\d{{4}}-\\d{{1,2}}|\\d{{4}}-\\d{{2}}-\\d{{2}}|\\d{{1,2}}\\.\\d{{1,2}}\\.\\d{{4}}')
        THEN 'impossible date (no such day or month)'
   ELSE 'not a date: write {DATE_FORMS}' END;
 CREATE OR REPLACE MACRO plist(v) AS CASE WHEN v IS NULL THEN []::VARCHAR[] ELSE
   list_filter(list_transform(string_split(v, '{LIST_SEP}'), lambda x: trim(x)), lambda x: x <> '') END;
-CREATE OR REPLACE MACRO pbool(v) AS CASE lower(trim(coalesce(v, '')))
-  WHEN '' THEN false WHEN 'true' THEN true WHEN 'yes' THEN true WHEN '1' THEN true WHEN 'y' THEN true
-  WHEN 'false' THEN false WHEN 'no' THEN false WHEN '0' THEN false WHEN 'n' THEN false END;
+CREATE OR REPLACE MACRO pbool(v) AS [false, true, true, true, true, false, false, false, false][
+  list_position(['', 'true', 'yes', '1', 'y', 'false', 'no', '0', 'n'], lower(trim(coalesce(v, ''))))];
 """
 
 
@@ -85,26 +86,41 @@ def lit(text: str) -> str:
 
 
 def vocab_case(col: str, vocab: Vocabulary) -> str:
-    """SQL mapping a raw cell to its code (case-insensitive; English labels accepted)."""
-    whens = []
+    """SQL mapping a raw cell to its code (case-insensitive; English labels accepted).
+
+    One list lookup per cell (a CASE would evaluate the normalised key once per WHEN)."""
+    keys: dict[str, str] = {}
     for t in vocab.terms:
-        whens.append(f"WHEN {lit(t.code)} THEN {lit(t.code)}")
-        key = t.en.strip().lower().replace(" ", "_").replace("-", "_")
-        if key != t.code:
-            whens.append(f"WHEN {lit(key)} THEN {lit(t.code)}")
-    return f"CASE vkey({col}) {' '.join(dict.fromkeys(whens))} END"
+        keys.setdefault(t.code, t.code)
+        keys.setdefault(t.en.strip().lower().replace(" ", "_").replace("-", "_"), t.code)
+    key_list = "[" + ", ".join(lit(k) for k in keys) + "]"
+    code_list = "[" + ", ".join(lit(c) for c in keys.values()) + "]"
+    return f"{code_list}[list_position({key_list}, vkey({col}))]"
+
+
+SAME_AS_RAW = (TEXT, ID, URL)  # kinds whose typed value is the trimmed cell itself
 
 
 def parsed_select(spec: TableSpec) -> str:
-    """SELECT turning raw strings into typed columns (NULL where unparseable)."""
+    """SELECT turning raw strings into typed columns (NULL where unparseable).
+
+    Columns whose typed value equals the trimmed cell are stored once (``x__raw``);
+    ``parsed_view`` adds the typed name for them.
+    """
     parts = ["__record", "__line"]
     for c in spec.columns:
         raw = f"s({q(c.name)})"
         parts.append(f"{raw} AS {q(c.name + '__raw')}")
-        parts.append(f"{typed_expr(c, raw)} AS {q(c.name)}")
+        if c.kind not in SAME_AS_RAW:
+            parts.append(f"{typed_expr(c, q(c.name + '__raw'))} AS {q(c.name)}")
         if c.kind == DATE:
-            parts.append(f"pprec({raw}) AS {q(c.name + '__precision')}")
+            parts.append(f"pprec({q(c.name + '__raw')}) AS {q(c.name + '__precision')}")
     return ", ".join(parts)
+
+
+def parsed_view(spec: TableSpec, table: str) -> str:
+    aliases = [f"{q(c.name + '__raw')} AS {q(c.name)}" for c in spec.columns if c.kind in SAME_AS_RAW]
+    return f"SELECT *{''.join(', ' + a for a in aliases)} FROM {table}"
 
 
 def typed_expr(c: Col, raw: str) -> str:
@@ -208,6 +224,24 @@ def column_checks(spec: TableSpec) -> list[Check]:
     return checks
 
 
+def unknown_sources_check(spec: TableSpec) -> Check:
+    return Check(
+        "source_ids",
+        f"__record IN (SELECT __record FROM bad_src_{spec.name})",
+        f"'unknown source id(s): ' || (SELECT missing FROM bad_src_{spec.name} b WHERE b.__record = v.__record) "
+        "|| ' (not in sources)'",
+    )
+
+
+def unknown_ids_sql(view: str, column: str, known: str) -> str:
+    """Per record, the ids of a list column that are not in ``known`` (in the row's order)."""
+    return (
+        f"SELECT __record, string_agg(x, ', ' ORDER BY k) AS missing FROM "
+        f"(SELECT __record, unnest({column}) AS x, generate_subscripts({column}, 1) AS k FROM {view} "
+        f"WHERE len({column}) > 0) WHERE x NOT IN (SELECT id FROM {known}) GROUP BY __record"
+    )
+
+
 def table_checks(spec: TableSpec) -> list[Check]:
     """Checks across columns of a row and across tables (ids, references, intervals)."""
     checks: list[Check] = []
@@ -218,12 +252,7 @@ def table_checks(spec: TableSpec) -> list[Check]:
                 "incident_id IS NOT NULL AND incident_id IN (SELECT id FROM dup_incident_ids)",
                 "'duplicate incident_id: ' || (SELECT where_found FROM dup_incident_ids d WHERE d.id = incident_id)",
             ),
-            Check(
-                "source_ids",
-                "len(list_filter(source_ids, lambda x: NOT list_contains(__sources, x))) > 0",
-                "'unknown source id(s): ' || array_to_string(list_filter(source_ids, "
-                "lambda x: NOT list_contains(__sources, x)), ', ') || ' (not in sources)'",
-            ),
+            unknown_sources_check(spec),
             Check(
                 "source_locators",
                 "source_ids__raw IS NOT NULL AND source_locators__raw IS NOT NULL "
@@ -238,9 +267,8 @@ def table_checks(spec: TableSpec) -> list[Check]:
             ),
             Check(
                 "related_ids",
-                "len(list_filter(related_ids, lambda x: NOT list_contains(__incidents, x))) > 0",
-                "'unknown related id(s): ' || array_to_string(list_filter(related_ids, "
-                "lambda x: NOT list_contains(__incidents, x)), ', ')",
+                f"__record IN (SELECT __record FROM bad_rel_{spec.name})",
+                f"'unknown related id(s): ' || (SELECT missing FROM bad_rel_{spec.name} b WHERE b.__record = v.__record)",
             ),
             Check(
                 "date",
@@ -291,43 +319,61 @@ def table_checks(spec: TableSpec) -> list[Check]:
         )
     if spec.name == "events":
         checks.append(Check("end", '"end" < start', "'end is before start'"))
-        checks.append(
-            Check(
-                "source_ids",
-                "len(list_filter(source_ids, lambda x: NOT list_contains(__sources, x))) > 0",
-                "'unknown source id(s): ' || array_to_string(list_filter(source_ids, "
-                "lambda x: NOT list_contains(__sources, x)), ', ') || ' (not in sources)'",
-            )
-        )
+        checks.append(unknown_sources_check(spec))
     return checks
 
 
-def problems_sql(spec: TableSpec, checks: list[Check], view: str) -> str:
+def problems_sql(spec: TableSpec, checks: list[Check], view: str, masked: str | None = None) -> str:
+    """One SELECT per check over ``view`` (aliased ``v``); ``masked`` is a SQL condition on a row
+    under which the values of identifying columns are withheld from the report."""
+    identifying = {c.name for c in spec.columns if c.identifying}
     parts = []
     for ch in checks:
-        value = ch.value or q(ch.column + "__raw")
+        value = f"CAST({ch.value or q(ch.column + '__raw')} AS VARCHAR)"
+        if masked and ch.column in identifying:
+            value = f"CASE WHEN {masked} THEN {lit(WITHHELD)} ELSE {value} END"
         parts.append(
-            f"SELECT __record, __line, {lit(ch.column)} AS col, CAST({value} AS VARCHAR) AS value, "
-            f"CAST({ch.reason} AS VARCHAR) AS reason FROM {view} WHERE coalesce({ch.bad}, false)"
+            f"SELECT __record, __line, {lit(ch.column)} AS col, {value} AS value, "
+            f"CAST({ch.reason} AS VARCHAR) AS reason FROM {view} AS v WHERE coalesce({ch.bad}, false)"
         )
     return " UNION ALL ".join(parts)
 
 
 def run(raws: dict[str, RawTable], build: Build, con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Validate every table; return, per table name, the DuckDB view holding its clean rows."""
+    """Validate every table; return, per table name, the DuckDB view holding its clean rows.
+
+    The parsed tables are views over the loaded Arrow tables (nothing is copied): one scan per
+    table finds the rows with any problem, the report's details are computed over those rows
+    only, and the clean rows are the rest.
+    """
     con.execute(MACROS)
     for name, raw in raws.items():
+        # parse once into a DuckDB table, then let the Arrow strings go (memory)
         con.register(f"raw_{name}", raw.table)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE p_{name} AS SELECT {parsed_select(raw.spec)} FROM raw_{name}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE t_{name} AS SELECT {parsed_select(raw.spec)} FROM raw_{name}")
+        con.unregister(f"raw_{name}")
+        raw.table = raw.table.slice(0, 0)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW p_{name} AS {parsed_view(raw.spec, f't_{name}')}")
         if raw.problems:
-            build.add_problems(raw.file, raw.problems)
+            build.add_problems(raw.file, _mask_ragged(raw, build.public))
+
+    # people named by a confidential (or maybe confidential) incident row, clean or not
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE conf_people AS "
+        + " UNION ".join(
+            f"SELECT person_id FROM p_{t.name} WHERE person_id IS NOT NULL AND confidential IS DISTINCT FROM false"
+            for t in INCIDENT_TABLES
+        )
+    )
+    masks = {t.name: "v.confidential IS DISTINCT FROM false" for t in INCIDENT_TABLES}
+    masks["people"] = "v.person_id IN (SELECT person_id FROM conf_people)"
 
     # Reference tables first: incidents are checked against the sources and people that pass.
     clean: dict[str, str] = {}
     for name in ("sources", "people"):
-        clean[name] = _validate(con, raws[name], build, column_checks(raws[name].spec))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW ok_sources AS SELECT source_id FROM {clean['sources']}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW ok_people AS SELECT person_id FROM {clean['people']}")
+        clean[name] = _validate(con, raws[name], build, column_checks(raws[name].spec), masks.get(name))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ok_sources AS SELECT source_id, source_id AS id FROM {clean['sources']}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ok_people AS SELECT person_id FROM {clean['people']}")
 
     ids = " UNION ALL ".join(
         f"SELECT incident_id AS id, {lit(raws[t.name].file)} AS file, __record FROM p_{t.name} "
@@ -335,52 +381,69 @@ def run(raws: dict[str, RawTable], build: Build, con: duckdb.DuckDBPyConnection)
         for t in INCIDENT_TABLES
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE all_incident_ids AS {ids}")
-    # one-row table of id lists, cross-joined where a lambda must look ids up
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE ref_lists AS SELECT "
-        "(SELECT coalesce(list(source_id), []) FROM ok_sources) AS __sources, "
-        "(SELECT coalesce(list(DISTINCT id), []) FROM all_incident_ids) AS __incidents"
-    )
-    con.execute(
+    con.execute(  # find the duplicated ids first (cheap), then list where each one occurs
         "CREATE OR REPLACE TEMP TABLE dup_incident_ids AS SELECT id, "
         "string_agg(file || ' record ' || __record, ', ' ORDER BY file, __record) AS where_found "
-        "FROM all_incident_ids GROUP BY id HAVING count(*) > 1"
+        "FROM all_incident_ids WHERE id IN (SELECT id FROM all_incident_ids GROUP BY id HAVING count(*) > 1) "
+        "GROUP BY id"
     )
+    for spec in INCIDENT_TABLES + (EVENTS,):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE bad_src_{spec.name} AS "
+            + unknown_ids_sql(f"p_{spec.name}", "source_ids", "ok_sources")
+        )
+    for spec in INCIDENT_TABLES:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE bad_rel_{spec.name} AS "
+            + unknown_ids_sql(f"p_{spec.name}", "related_ids", "all_incident_ids")
+        )
     for name, raw in raws.items():
         if name in clean:
             continue
-        clean[name] = _validate(con, raw, build, column_checks(raw.spec) + table_checks(raw.spec))
+        checks = column_checks(raw.spec) + table_checks(raw.spec)
+        clean[name] = _validate(con, raw, build, checks, masks.get(name))
     return clean
 
 
-def _validate(con: duckdb.DuckDBPyConnection, raw: RawTable, build: Build, checks: list[Check]) -> str:
+def _mask_ragged(raw: RawTable, public: bool) -> list[tuple]:
+    """A row with the wrong number of fields cannot be split into columns, so in the public
+    build its text is not shown (it may name a confidential victim); only its first field is."""
+    if not public:
+        return raw.problems
+    out = []
+    for record, line, column, value, reason in raw.problems:
+        first = str(value).split(",", 1)[0][:40]
+        out.append((record, line, column, f"{first},… {WITHHELD}", reason))
+    return out
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, build: Build, checks: list[Check], masked: str | None
+) -> str:
     name = raw.spec.name
     # Unique keys of reference tables (incident ids are checked across all four tables).
     if not raw.spec.category:
-        key = raw.spec.key
-        checks = checks + [
-            Check(
-                key,
-                f"{q(key)} IS NOT NULL AND count(*) OVER (PARTITION BY {q(key)}) > 1",
-                f"'duplicate {key}'",
-            )
-        ]
-        # window functions cannot sit in WHERE: materialise the flag first
+        key = q(raw.spec.key)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE p_{name} AS SELECT *, "
-            f"({q(key)} IS NOT NULL AND count(*) OVER (PARTITION BY {q(key)}) > 1) AS __dup FROM p_{name}"
+            f"CREATE OR REPLACE TEMP TABLE dup_{name} AS SELECT {key} AS k FROM p_{name} "
+            f"WHERE {key} IS NOT NULL GROUP BY {key} HAVING count(*) > 1"
         )
-        checks[-1] = Check(key, "__dup", f"'duplicate {key}'")
-    view = f"p_{name}" if name in ("sources", "people") else f"(SELECT * FROM p_{name}, ref_lists)"
-    sql = problems_sql(raw.spec, checks, view)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE prob_{name} AS {sql}")
-    rows = con.execute(f"SELECT * FROM prob_{name} ORDER BY __record, col, reason").fetchall()
+        checks = checks + [Check(raw.spec.key, f"{key} IN (SELECT k FROM dup_{name})", f"'duplicate {raw.spec.key}'")]
+    # one scan finds every row with a problem; the details are computed for those rows only
+    any_bad = " OR ".join(f"coalesce({ch.bad}, false)" for ch in checks)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE failing_{name} AS SELECT __record FROM p_{name} AS v WHERE {any_bad}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE bad_{name} AS SELECT * FROM p_{name} "
+        f"WHERE __record IN (SELECT __record FROM failing_{name})"
+    )
+    sql = problems_sql(raw.spec, checks, f"bad_{name}", masked if build.public else None)
+    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY __record, col, reason").fetchall()
     if rows:
         build.add_problems(raw.file, rows)
     view = f"clean_{name}"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM p_{name} "
-        f"WHERE __record NOT IN (SELECT __record FROM prob_{name})"
+        f"WHERE __record NOT IN (SELECT __record FROM failing_{name})"
     )
     build.log(f"validated {raw.file}: {len(rows)} problem(s)")
     return view
@@ -388,3 +451,11 @@ def _validate(con: duckdb.DuckDBPyConnection, raw: RawTable, build: Build, check
 
 def arrow_of(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
     return con.sql(sql).to_arrow_table()
+
+
+ROW_GROUP = 131_072  # rows per Parquet row group: lets DuckDB scan the output in parallel
+
+
+def batches_of(con: duckdb.DuckDBPyConnection, sql: str) -> pa.RecordBatchReader:
+    """A large result streamed in row-group-sized batches (never whole in memory twice)."""
+    return con.sql(sql).to_arrow_reader(ROW_GROUP)
