@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,18 +79,27 @@ class Build:
         return len(self.rejected_records.get(file, ()))
 
     # -- writing -------------------------------------------------------------------
-    def write_table(self, name: str, table: pa.Table | pa.RecordBatchReader) -> None:
-        """Write one output; a RecordBatchReader is streamed batch by batch (one row group each)."""
+    def write_table(self, name: str, table: pa.Table | pa.RecordBatchReader | Iterable[pa.RecordBatchReader]) -> None:
+        """Write one output; readers are streamed batch by batch (one row group each), one after
+        the other into the same file."""
         path = self.dir / f"{name}.parquet"
         if isinstance(table, pa.Table):
             pq.write_table(table, path, compression="zstd")
             self.outputs[f"{name}.parquet"] = table.num_rows
             return
+        readers = [table] if isinstance(table, pa.RecordBatchReader) else table
         rows = 0
-        with pq.ParquetWriter(path, table.schema, compression="zstd") as writer:
-            for batch in table:
-                writer.write_batch(batch)
-                rows += batch.num_rows
+        writer = None
+        try:
+            for reader in readers:
+                if writer is None:
+                    writer = pq.ParquetWriter(path, reader.schema, compression="zstd")
+                for batch in reader:
+                    writer.write_batch(batch.cast(writer.schema) if batch.schema != writer.schema else batch)
+                    rows += batch.num_rows
+        finally:
+            if writer is not None:
+                writer.close()
         self.outputs[f"{name}.parquet"] = rows
 
     def write_reports(self) -> None:

@@ -41,23 +41,21 @@ def out_expr(c: Col, public: bool) -> str:
     return f"{expr} AS {q(c.name)}"
 
 
-def incidents_sql(clean: dict[str, str], public: bool) -> str:
-    parts = []
-    for spec in INCIDENT_TABLES:
-        type_col, _ = CATEGORY_SUBCATEGORY[spec.category]  # type: ignore[index]
-        cols = {c.name: out_expr(c, public) for c in spec.columns}
-        cols["category"] = f"{lit(spec.category or '')} AS category"
-        cols["subcategory"] = f"{q(type_col)} AS subcategory"
-        cols["date_precision"] = "date__precision AS date_precision"
-        parts.append(f"SELECT {', '.join(cols[n] for n in INCIDENT_COLUMNS)} FROM {clean[spec.name]}")
-    return " UNION ALL ".join(parts) + " ORDER BY date, incident_id"
+def incidents_sql(spec: TableSpec, clean_view: str, public: bool) -> str:
+    """One kind's rows of incidents.parquet, in input order (the kinds follow each other)."""
+    type_col, _ = CATEGORY_SUBCATEGORY[spec.category]  # type: ignore[index]
+    cols = {c.name: out_expr(c, public) for c in spec.columns}
+    cols["category"] = f"{lit(spec.category or '')} AS category"
+    cols["subcategory"] = f"{q(type_col)} AS subcategory"
+    cols["date_precision"] = "date__precision AS date_precision"
+    return f"SELECT {', '.join(cols[n] for n in INCIDENT_COLUMNS)} FROM {clean_view}"
 
 
 def kind_sql(spec: TableSpec, clean_view: str) -> str:
     common = set(INCIDENT_COLUMNS)
     cols = ["incident_id"] + [out_expr(c, False) for c in spec.columns if c.name not in common]
     extra = [f"{q(c.name + '__precision')}" for c in spec.columns if c.kind == DATE and c.name not in common]
-    return f"SELECT {', '.join(cols + extra)} FROM {clean_view} ORDER BY incident_id"
+    return f"SELECT {', '.join(cols + extra)} FROM {clean_view}"
 
 
 def reference_sql(spec: TableSpec, clean_view: str, public: bool) -> str:
@@ -80,7 +78,11 @@ def run(clean: dict[str, str], build: Build, con: duckdb.DuckDBPyConnection) -> 
         "CREATE OR REPLACE TEMP VIEW all_clean_incidents AS "
         + " UNION ALL ".join(f"SELECT person_id, confidential FROM {clean[t.name]}" for t in INCIDENT_TABLES)
     )
-    build.write_table("incidents", batches_of(con, incidents_sql(clean, build.public)))
+    # input order, kind after kind: deterministic without sorting a million wide rows
+    build.write_table(
+        "incidents",
+        (batches_of(con, incidents_sql(s, clean[s.name], build.public)) for s in INCIDENT_TABLES),
+    )
     for spec in INCIDENT_TABLES:
         build.write_table(spec.name, batches_of(con, kind_sql(spec, clean[spec.name])))
     for spec in REFERENCE_TABLES:

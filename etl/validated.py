@@ -99,28 +99,50 @@ def vocab_case(col: str, vocab: Vocabulary) -> str:
 
 
 SAME_AS_RAW = (TEXT, ID, URL)  # kinds whose typed value is the trimmed cell itself
+CELL = "__cell"  # suffix of a raw cell as loaded (untrimmed), kept zero-copy in Arrow
 
 
-def parsed_select(spec: TableSpec) -> str:
-    """SELECT turning raw strings into typed columns (NULL where unparseable).
-
-    Columns whose typed value equals the trimmed cell are stored once (``x__raw``);
-    ``parsed_view`` adds the typed name for them.
-    """
-    parts = ["__record", "__line"]
+def typed_select(spec: TableSpec) -> str:
+    """SELECT computing the typed columns that differ from the trimmed cell (dates, numbers,
+    vocabularies, lists…) and the date precisions, in input order."""
+    parts = ["__record"]
     for c in spec.columns:
-        raw = f"s({q(c.name)})"
-        parts.append(f"{raw} AS {q(c.name + '__raw')}")
         if c.kind not in SAME_AS_RAW:
-            parts.append(f"{typed_expr(c, q(c.name + '__raw'))} AS {q(c.name)}")
+            parts.append(f"{typed_expr(c, f's({q(c.name)})')} AS {q(c.name)}")
         if c.kind == DATE:
-            parts.append(f"pprec({q(c.name + '__raw')}) AS {q(c.name + '__precision')}")
+            parts.append(f"pprec(s({q(c.name)})) AS {q(c.name + '__precision')}")
     return ", ".join(parts)
 
 
 def parsed_view(spec: TableSpec, table: str) -> str:
-    aliases = [f"{q(c.name + '__raw')} AS {q(c.name)}" for c in spec.columns if c.kind in SAME_AS_RAW]
-    return f"SELECT *{''.join(', ' + a for a in aliases)} FROM {table}"
+    """The parsed table as the checks and the output see it: ``x__raw`` (trimmed cell) for
+    every column and ``x`` (typed) — text columns are trimmed on read, never copied."""
+    parts = ["__record", "__line"]
+    for c in spec.columns:
+        parts.append(f"s({q(c.name + CELL)}) AS {q(c.name + '__raw')}")
+        if c.kind in SAME_AS_RAW:
+            parts.append(f"s({q(c.name + CELL)}) AS {q(c.name)}")
+        else:
+            parts.append(q(c.name))
+        if c.kind == DATE:
+            parts.append(q(c.name + "__precision"))
+    return f"SELECT {', '.join(parts)} FROM {table}"
+
+
+def parse(con: duckdb.DuckDBPyConnection, raw: RawTable) -> pa.Table:
+    """Raw cells (zero-copy) side by side with the typed columns DuckDB computed from them."""
+    name = raw.spec.name
+    con.register(f"raw_{name}", raw.table)
+    typed = con.sql(f"SELECT {typed_select(raw.spec)} FROM raw_{name}").to_arrow_table()
+    con.unregister(f"raw_{name}")
+    if not typed.column("__record").equals(raw.table.column("__record")):
+        raise AssertionError(f"{raw.file}: typed rows came back out of order")  # a bug, never data
+    cols = {"__record": raw.table.column("__record"), "__line": raw.table.column("__line")}
+    for c in raw.spec.columns:
+        cols[c.name + CELL] = raw.table.column(c.name)
+    for field_name in typed.column_names[1:]:
+        cols[field_name] = typed.column(field_name)
+    return pa.table(cols)
 
 
 def typed_expr(c: Col, raw: str) -> str:
@@ -348,11 +370,10 @@ def run(raws: dict[str, RawTable], build: Build, con: duckdb.DuckDBPyConnection)
     """
     con.execute(MACROS)
     for name, raw in raws.items():
-        # parse once into a DuckDB table, then let the Arrow strings go (memory)
-        con.register(f"raw_{name}", raw.table)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE t_{name} AS SELECT {parsed_select(raw.spec)} FROM raw_{name}")
-        con.unregister(f"raw_{name}")
+        # typed columns computed once; text stays in the loaded Arrow buffers (no copy)
+        parsed = parse(con, raw)
         raw.table = raw.table.slice(0, 0)
+        con.register(f"t_{name}", parsed)
         con.execute(f"CREATE OR REPLACE TEMP VIEW p_{name} AS {parsed_view(raw.spec, f't_{name}')}")
         if raw.problems:
             build.add_problems(raw.file, _mask_ragged(raw, build.public))

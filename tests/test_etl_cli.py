@@ -257,17 +257,18 @@ def test_two_runs_give_identical_contents(tmp_path):
     assert run(raw, tmp_path / "b") == 0
     a, b = contents(tmp_path / "a"), contents(tmp_path / "b")
     assert a == b
+    # input order, kind after kind (assaults, detentions, blockings, court outcomes); DET-1 rejected
     assert [r["incident_id"] for r in a["incidents"]] == [
-        "ASL-3",
-        "ASL-2",
         "ASL-1",
-        "BLK-1",
-        "CRT-1",
-        "CRT-3",
+        "ASL-2",
+        "ASL-3",
         "DET-2",
-        "CRT-2",
-        "BLK-2",
         "DET-3",
+        "BLK-1",
+        "BLK-2",
+        "CRT-1",
+        "CRT-2",
+        "CRT-3",
     ]
     assert (tmp_path / "a" / "rejects.csv").read_bytes() == (tmp_path / "b" / "rejects.csv").read_bytes()
     for name in PARQUETS:
