@@ -48,9 +48,32 @@ if "pfd_init" not in st.session_state:  # first run of this session: the URL set
         pfd_present=st.query_params.get("present", "0") == "1",
         pfd_init=True,
     )
+    st.session_state[app.PERSON_KEY] = st.query_params.get("person", "")
+
+
+# Widgets whose shown labels depend on the language. Streamlit keeps showing the old label of a keyed
+# selectbox or multiselect when only its format_func changes, so each of these is keyed per language
+# ("w_from_ru"); the value itself lives under the plain name ("w_from"), which everything else reads.
+LABELLED = ("w_from", "w_to", "w_kind", "w_sub", "w_role", "w_perp")
+
+
+def labelled(name: str) -> str:
+    """This language's widget key for ``name``, seeded from the value kept under ``name``."""
+    key = f"{name}_{st.session_state['w_lang']}"
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state[name]
+    return key
+
+
+def kept(name: str) -> None:
+    """Copy the widget's value back to the plain name (after the widget is drawn)."""
+    st.session_state[name] = st.session_state[f"{name}_{st.session_state['w_lang']}"]
 
 
 def reset() -> None:
+    for name in LABELLED:  # the widgets are drawn again from the values below
+        for code in LANGUAGES:
+            st.session_state.pop(f"{name}_{code}", None)
     st.session_state.update(
         w_from=defaults.start,
         w_to=date(defaults.end.year, defaults.end.month, 1),
@@ -74,41 +97,61 @@ with st.sidebar:
         format_func=lambda code: i18n.t(f"lang.{code}", code),
     )
     lg = st.session_state["w_lang"]
+    for name in LABELLED:  # the language changed: keep the last values, drop the other language's widgets
+        for code in LANGUAGES:
+            if code != lg and f"{name}_{code}" in st.session_state:
+                st.session_state[name] = st.session_state.pop(f"{name}_{code}")
     st.subheader(i18n.t("sidebar.filters", lg))
     c_from, c_to = st.columns(2)
-    c_from.selectbox(i18n.t("sidebar.from", lg), months, key="w_from", format_func=lambda m: i18n.month_label(m, lg))
-    c_to.selectbox(i18n.t("sidebar.to", lg), months, key="w_to", format_func=lambda m: i18n.month_label(m, lg))
-    st.multiselect(
-        i18n.t("sidebar.kind", lg),
-        CATEGORY.codes,
-        key="w_kind",
-        format_func=lambda c: CATEGORY.label(c, lg),
-        placeholder=i18n.t("sidebar.all", lg),
-    )
+    with c_from.container(key="w_from"):  # the plain name stays on the page (CSS class st-key-w_from)
+        st.selectbox(
+            i18n.t("sidebar.from", lg), months, key=labelled("w_from"), format_func=lambda m: i18n.month_label(m, lg)
+        )
+    with c_to.container(key="w_to"):
+        st.selectbox(
+            i18n.t("sidebar.to", lg), months, key=labelled("w_to"), format_func=lambda m: i18n.month_label(m, lg)
+        )
+    kept("w_from")
+    kept("w_to")
+    with st.container(key="w_kind"):
+        st.multiselect(
+            i18n.t("sidebar.kind", lg),
+            CATEGORY.codes,
+            key=labelled("w_kind"),
+            format_func=lambda c: CATEGORY.label(c, lg),
+            placeholder=i18n.t("sidebar.all", lg),
+        )
+    kept("w_kind")
     chosen = st.session_state["w_kind"] or list(CATEGORY.codes)
     sub_options = [s for s in query.subcategory_options() if s.split(".", 1)[0] in chosen]
-    st.session_state["w_sub"] = [s for s in st.session_state.get("w_sub", []) if s in sub_options]
-    st.multiselect(
-        i18n.t("sidebar.subcategory", lg),
-        sub_options,
-        key="w_sub",
-        format_func=lambda s: CATEGORY_SUBCATEGORY[s.split(".", 1)[0]][1].label(s.split(".", 1)[1], lg),
-        placeholder=i18n.t("sidebar.all", lg),
-    )
-    st.multiselect(
-        i18n.t("sidebar.role", lg),
-        VICTIM_ROLE.codes,
-        key="w_role",
-        format_func=lambda c: VICTIM_ROLE.label(c, lg),
-        placeholder=i18n.t("sidebar.all", lg),
-    )
-    st.multiselect(
-        i18n.t("sidebar.perpetrator", lg),
-        PERPETRATOR.codes,
-        key="w_perp",
-        format_func=lambda c: PERPETRATOR.label(c, lg),
-        placeholder=i18n.t("sidebar.all", lg),
-    )
+    st.session_state[labelled("w_sub")] = [s for s in st.session_state[labelled("w_sub")] if s in sub_options]
+    with st.container(key="w_sub"):
+        st.multiselect(
+            i18n.t("sidebar.subcategory", lg),
+            sub_options,
+            key=labelled("w_sub"),
+            format_func=lambda s: CATEGORY_SUBCATEGORY[s.split(".", 1)[0]][1].label(s.split(".", 1)[1], lg),
+            placeholder=i18n.t("sidebar.all", lg),
+        )
+    kept("w_sub")
+    with st.container(key="w_role"):
+        st.multiselect(
+            i18n.t("sidebar.role", lg),
+            VICTIM_ROLE.codes,
+            key=labelled("w_role"),
+            format_func=lambda c: VICTIM_ROLE.label(c, lg),
+            placeholder=i18n.t("sidebar.all", lg),
+        )
+    kept("w_role")
+    with st.container(key="w_perp"):
+        st.multiselect(
+            i18n.t("sidebar.perpetrator", lg),
+            PERPETRATOR.codes,
+            key=labelled("w_perp"),
+            format_func=lambda c: PERPETRATOR.label(c, lg),
+            placeholder=i18n.t("sidebar.all", lg),
+        )
+    kept("w_perp")
     st.multiselect(
         i18n.t("sidebar.outlet", lg), query.options("outlet"), key="w_outlet", placeholder=i18n.t("sidebar.all", lg)
     )
@@ -150,6 +193,8 @@ if not st.session_state[app.EVENTS_KEY]:
     params["events"] = "0"
 if st.session_state[app.PRESENT_KEY]:
     params["present"] = "1"
+if st.session_state.get(app.PERSON_KEY):  # the People & cases search, so a link opens that timeline
+    params["person"] = st.session_state[app.PERSON_KEY]
 if st.query_params.to_dict() != params:
     st.query_params.from_dict(params)
 
@@ -166,5 +211,10 @@ PAGES = [
 nav = st.navigation(
     [st.Page(path, title=i18n.t(key, lg), icon=icon, default=default) for path, key, icon, default in PAGES]
 )
-st.title(config.title_in(lg))
-nav.run()
+if app.presenting():  # presentation mode: key figures one per screen, no sidebar or chrome (pfd/present.py)
+    from pfd import present
+
+    present.show(query, filters, events=st.session_state[app.EVENTS_KEY], start=present.START.get(nav.url_path))
+else:
+    st.title(config.title_in(lg))
+    nav.run()

@@ -1,13 +1,92 @@
-"""Assaults page (skeleton): by month and type, with the incidents behind the numbers."""
+"""Physical assaults: by month (and context or type), perpetrators, injuries and equipment damage, list."""
 
+import pandas as pd
 import streamlit as st
 
-from pfd import app, i18n, views
-from pfd.vocab import CATEGORY
+from pfd import app, charts, i18n, views
+from pfd.vocab import ASSAULT_CONTEXT, ASSAULT_TYPE, PERPETRATOR, YES_NO_UNKNOWN
 
-f = app.filters().with_(categories=("physical_assault",))
+KIND = "physical_assault"
+
+# 1. select → get data
+f = views.page_filters(KIND)
 lg = f.lang
 st.header(i18n.t("page.assaults", lg))
-views.monthly_with_drilldown(
-    f, "subcategory", i18n.t("chart.by_month_title", lg, kind=CATEGORY.label("physical_assault", lg)), key="assaults"
+incidents = app.data("incidents", f)
+k = app.data("kpis", f)
+drill = views.Drill(incidents)
+
+c = st.columns(4)
+c[0].metric(i18n.t("kpi.assaults", lg), i18n.number(k["assaults"], lg), border=True)
+c[1].metric(i18n.t("assaults.people_assaulted", lg), i18n.number(k["assaults_people"], lg), border=True)
+harm = {q: app.data("breakdown", f, q) for q in ("injured", "equipment")}
+yes = {q: int(d.loc[d["key"] == "yes", "n"].sum()) for q, d in harm.items()}
+c[2].metric(
+    i18n.t("assaults.injured_yes", lg),
+    i18n.number(yes["injured"], lg),
+    help=i18n.t("assaults.stated_help", lg),
+    border=True,
 )
+c[3].metric(
+    i18n.t("assaults.equipment_yes", lg),
+    i18n.number(yes["equipment"], lg),
+    help=i18n.t("assaults.stated_help", lg),
+    border=True,
+)
+
+# 2. by month, broken down by context (default) or by type
+by = st.segmented_control(
+    i18n.t("assaults.break_down_by", lg),
+    ("context", "subcategory"),
+    format_func=lambda x: i18n.t(f"assaults.by_{x}", lg),
+    default="context",
+    key="assaults-by",
+)
+by = by or "context"
+vocab = ASSAULT_CONTEXT if by == "context" else ASSAULT_TYPE
+title = i18n.t("assaults.by_month_context" if by == "context" else "assaults.by_month_type", lg)
+selected = views.monthly_chart(f, incidents, by, title, key=f"assaults-{by}", vocab=vocab, kind=KIND)
+drill.narrow(views.ids_by_month(incidents, selected, by), views.selection_words(selected, by, f, vocab))
+
+# 3. perpetrators, and injuries / equipment damage
+left, right = st.columns(2)
+with left:
+    sel = views.breakdown_chart(
+        f,
+        "perpetrator",
+        i18n.t("assaults.perpetrators_title", lg),
+        "assaults-perp",
+        incidents,
+        PERPETRATOR,
+        KIND,
+        width_hint=views.HALF,
+    )
+    drill.narrow(views.ids_by_key(incidents, sel, "perpetrator"), views.key_words(sel, PERPETRATOR, lg))
+with right:
+    questions = {"injured": i18n.t("assaults.injured", lg), "equipment": i18n.t("assaults.equipment", lg)}
+    data = pd.concat([d.assign(question=q) for q, d in harm.items()], ignore_index=True)
+    n = k["assaults_people"] if f.count == "people" else k["assaults"]
+    fig = charts.answer_bars(
+        data,
+        title=i18n.t("assaults.harm_title", lg),
+        caption=f.caption(n),
+        source=charts.source_line(app.source_names(incidents), n, lg, f.count),
+        lang=lg,
+        questions=questions,
+        answers=YES_NO_UNKNOWN,
+        kind=KIND,
+        theme=app.theme(),
+        x_title=i18n.t(f"chart.y_{f.count}", lg),
+        width_hint=views.HALF,
+    )
+    sel = app.chart(fig, key="chart-assaults-harm", select=True)
+    column = {"injured": "injured", "equipment": "equipment_damaged_or_seized"}
+    for q in {s[0] for s in sel}:
+        chosen = [[s[1]] for s in sel if s[0] == q]
+        drill.narrow(
+            views.ids_by_key(incidents, chosen, column[q]),
+            f"{questions[q]}: {views.key_words(chosen, YES_NO_UNKNOWN, lg)}",
+        )
+
+# 4. the incidents behind the numbers
+views.incident_section(drill, f, key="assaults", kind=KIND, stem="assaults")

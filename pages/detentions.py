@@ -1,13 +1,84 @@
-"""Detentions page (skeleton): by month and type, with the incidents behind the numbers."""
+"""Detentions: by month and type, total days of administrative detention, who was held longest, list."""
 
 import streamlit as st
 
-from pfd import app, i18n, views
-from pfd.vocab import CATEGORY
+from pfd import app, charts, i18n, views
+from pfd.vocab import DETENTION_TYPE
 
-f = app.filters().with_(categories=("detention",))
+KIND = "detention"
+
+# 1. select → get data
+f = views.page_filters(KIND)
 lg = f.lang
 st.header(i18n.t("page.detentions", lg))
-views.monthly_with_drilldown(
-    f, "subcategory", i18n.t("chart.by_month_title", lg, kind=CATEGORY.label("detention", lg)), key="detentions"
+incidents = app.data("incidents", f)
+k = app.data("kpis", f)
+days = app.data("detention_days", f)
+drill = views.Drill(incidents)
+
+c = st.columns(4)
+c[0].metric(i18n.t("kpi.detentions", lg), i18n.number(k["detentions"], lg), border=True)
+c[1].metric(i18n.t("detentions.people_detained", lg), i18n.number(k["detentions_people"], lg), border=True)
+c[2].metric(
+    i18n.t("detentions.admin_days", lg),
+    i18n.number(days["days"], lg),
+    help=i18n.t("detentions.admin_days_help", lg),
+    border=True,
 )
+c[3].metric(
+    i18n.t("detentions.admin_no_days", lg),
+    i18n.number(days["without_days"], lg),
+    help=i18n.t("detentions.admin_no_days_help", lg),
+    border=True,
+)
+st.caption(
+    app.plain(
+        i18n.t(
+            "detentions.admin_days_note",
+            lg,
+            days=i18n.number(days["days"], lg),
+            with_days=i18n.number(days["with_days"], lg),
+            without=i18n.number(days["without_days"], lg),
+        )
+    )
+)
+
+# 2. by month and type of detention
+selected = views.monthly_chart(
+    f,
+    incidents,
+    "subcategory",
+    i18n.t("detentions.by_month_title", lg),
+    key="detentions",
+    vocab=DETENTION_TYPE,
+    kind=KIND,
+)
+drill.narrow(
+    views.ids_by_month(incidents, selected, "subcategory"),
+    views.selection_words(selected, "subcategory", f, DETENTION_TYPE),
+)
+
+# 3. who was held longest (stated durations, or computed from exact dates)
+longest = app.data("longest_held", f)
+data = longest.assign(key=[f"{v} · {i}" for v, i in zip(longest["key"], longest["incident_id"], strict=True)])
+n = len(data)
+fig = charts.horizontal_bars(
+    data[["key", "n"]],
+    title=i18n.t("detentions.longest_title", lg),
+    caption=i18n.t("detentions.longest_caption", lg, n=n, period=i18n.period_label(f.start, f.end, lg)),
+    source=charts.source_line(
+        app.source_names(incidents[incidents["incident_id"].isin(longest["incident_id"])]), n, lg
+    ),
+    lang=lg,
+    color=charts.kind_color(KIND),
+    theme=app.theme(),
+    x_title=i18n.t("detentions.days_axis", lg),
+)
+sel = app.chart(fig, key="chart-longest", select=True)
+if sel:
+    ids = {str(s[0]).rsplit(" · ", 1)[-1] for s in sel}
+    drill.narrow(ids, ", ".join(sorted(ids)))
+st.caption(i18n.t("detentions.longest_note", lg))
+
+# 4. the incidents behind the numbers
+views.incident_section(drill, f, key="detentions", kind=KIND, stem="detentions")

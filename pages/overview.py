@@ -1,39 +1,195 @@
-"""Overview — the donor view: KPIs, incidents by month and kind, documented vs published."""
+"""Overview — the donor view: KPIs, incidents by month and kind, most targeted outlets, documented vs published.
 
+Every number opens into the incidents behind it: "Which incidents?" under the cards, selections
+in the charts narrow the list, and each published figure lists the itemised incidents beside it.
+"""
+
+import pandas as pd
 import streamlit as st
 
-from pfd import app, i18n, views
+from pfd import app, charts, i18n, views
+from pfd.views import Card
 
 f = app.filters()
 lg = f.lang
+people = f.count == "people"
 st.header(i18n.t("page.overview", lg))
+st.caption(i18n.t("app.tagline", lg))
 
-# 1. KPIs for the period, with the change against the previous period of the same length
-k = app.data("kpis", f)
-prev = k["previous"]
+# 1. select → get data: everything on this page in one cached call, plus the incident list
+o = app.data("overview", f)
+k = o["kpis"]
+incidents = app.data("incidents", f)
+
+# 2. KPI cards, with the change against the previous period where the sources allow it
 cards = [
-    ("kpi.people" if f.count == "people" else "kpi.incidents", "people" if f.count == "people" else "incidents"),
-    ("kpi.assaults", "assaults"),
-    ("kpi.detentions", "detentions"),
-    ("kpi.websites_blocked", "websites_blocked"),
-    ("kpi.convictions", "convictions"),
-    ("kpi.prison_years", "prison_months"),
+    Card("kpi.people" if people else "kpi.incidents", "people" if people else "incidents", help="kpi.help_total"),
+    Card("kpi.assaults", "assaults_people" if people else "assaults", help="kpi.help_assaults"),
+    Card("kpi.detentions", "detentions_people" if people else "detentions", help="kpi.help_detentions"),
+    Card("kpi.websites_blocked", "websites_blocked", help="kpi.help_websites"),
+    Card("kpi.convictions", "convictions_people" if people else "convictions", help="kpi.help_convictions"),
+    Card("kpi.prison_years", "prison_years", 1, help="kpi.help_prison"),
 ]
-for col, (label, field) in zip(st.columns(len(cards)), cards, strict=True):
-    value = k[field] / 12 if field == "prison_months" else k[field]
-    delta = None
-    if prev is not None:
-        before = prev[field] / 12 if field == "prison_months" else prev[field]
-        delta = i18n.number(value - before, lg, 1 if field == "prison_months" else 0)
-    col.metric(
-        i18n.t(label, lg),
-        i18n.number(value, lg, 1 if field == "prison_months" else 0),
-        delta=delta,
-        delta_color="inverse",
-        help=i18n.t("kpi.vs_previous", lg, n=f.months) if prev is not None else i18n.t("kpi.no_previous", lg),
-    )
+# 3. "Which incidents?" — one click from each number to the incidents and sources behind it
+cases = app.data("court_cases", f)
+blocks = app.data("block_timeline", f)
+at_end = (blocks["start_certain"] <= f.end) & (blocks["end_confirmed"] >= f.end) if len(blocks) else []
+nothing = incidents.iloc[0:0]
+behind = [
+    ("total", incidents),
+    ("assaults", incidents[incidents["category"] == "physical_assault"]),
+    ("detentions", incidents[incidents["category"] == "detention"]),
+    (
+        "websites",
+        app.data("incidents_by_id", f, tuple(sorted(blocks.loc[at_end, "incident_id"]))) if len(blocks) else nothing,
+    ),
+    (
+        "convictions",
+        incidents[incidents["incident_id"].isin(cases.loc[cases["status"] == "conviction", "incident_id"])]
+        if len(cases)
+        else nothing,
+    ),
+    (
+        "prison",
+        incidents[incidents["incident_id"].isin(cases.loc[cases["custodial"], "incident_id"])]
+        if len(cases)
+        else nothing,
+    ),
+]
 
-# 2. by month and kind, with context periods; selecting bars filters the list below
-views.monthly_with_drilldown(
-    f, "category", i18n.t("chart.by_month_title", lg, kind=i18n.t("chart.all_kinds", lg)), key="overview"
+
+def which(i: int, card: Card) -> None:
+    name, rows = behind[i]
+    with st.popover(i18n.t("kpi.which", lg), width="stretch"):
+        st.markdown(f"**{app.plain(i18n.t(f'kpi.which_{name}', lg))}**")
+        table = app.incident_table(rows, lg)
+        if table.empty:
+            st.caption(i18n.t("list.empty", lg))
+            return
+        keep = ["ID", i18n.t("list.date", lg), i18n.t("list.type", lg), i18n.t("list.victim", lg)]
+        if name == "prison":
+            months = cases.set_index("incident_id")["sentence_months"]
+            table.insert(4, i18n.t("court.sentence_months", lg), [months.get(x) for x in rows["incident_id"]])
+            keep.append(i18n.t("court.sentence_months", lg))
+        keep.append(i18n.t("list.sources", lg))
+        app.table(table[keep], hide_index=True, width="stretch", key=f"which-{name}")
+
+
+views.kpi_cards(f, k, cards, below=which)
+notes = []
+if k["previous"] is None:
+    notes.append(i18n.t("kpi.no_previous_long", lg, period=i18n.period_label(f.previous().start, f.previous().end, lg)))
+if k["year_only_in_period"]:
+    notes.append(i18n.t("kpi.year_only_included", lg, n=i18n.number(k["year_only_in_period"], lg)))
+if k["year_only_apart"]:
+    notes.append(i18n.t("caption.year_only", lg, n=i18n.number(k["year_only_apart"], lg)))
+if k["cyberattacks"]:
+    notes.append(i18n.t("kpi.cyberattacks_apart", lg, n=i18n.number(k["cyberattacks"], lg)))
+for note in notes:
+    st.caption(app.plain(note))
+
+# 4. by month and kind, with the context periods; selecting bars narrows the list below
+drill = views.Drill(incidents)
+selected = views.monthly_chart(
+    f,
+    incidents,
+    "category",
+    i18n.t("chart.by_month_title", lg, kind=i18n.t(f"chart.all_{f.count}", lg)),
+    key="overview",
+    show_apart=False,
 )
+drill.narrow(views.ids_by_month(incidents, selected, "category"), views.selection_words(selected, "category", f))
+
+# 5. most targeted outlets (an outlet named in the incident, or the outlet as the victim)
+outlets = o["top_outlets"]
+n_out = int(outlets["n"].sum()) if len(outlets) else 0
+fig = charts.horizontal_bars(
+    outlets,
+    title=i18n.t("overview.outlets_title", lg),
+    caption=f.caption(n_out),
+    source=charts.source_line(app.source_names(incidents), n_out, lg, f.count),
+    lang=lg,
+    color=charts.NEUTRAL,
+    theme=app.theme(),
+    x_title=i18n.t(f"chart.y_{f.count}", lg),
+)
+sel_outlets = app.chart(fig, key="chart-outlets", select=True)
+if sel_outlets:
+    names = {str(s[0]) for s in sel_outlets}
+    mask = incidents["outlet"].isin(names) | (
+        incidents["victim"].isin(names) & incidents["victim_role"].isin(["media_outlet", "website"])
+    )
+    drill.narrow(set(incidents.loc[mask, "incident_id"]), ", ".join(sorted(names)))
+st.caption(i18n.t("overview.outlets_note", lg))
+
+# 6. the incidents behind the numbers
+views.incident_section(drill, f, key="overview")
+
+# 7. documented vs published: each published figure beside the itemised count for the same thing
+st.subheader(i18n.t("published.title", lg))
+st.caption(i18n.t("published.explain", lg))
+pub = views.pair_ranges(o["published"])
+if pub.empty:
+    st.info(i18n.t("published.none", lg))
+else:
+    pub = pub.assign(
+        value_text=[
+            views.figure_in_words(v, q, lg, None if pd.isna(u) else u)
+            for v, q, u in zip(pub["value"], pub["qualifier"], pub["upper"], strict=True)
+        ],
+        documented_text=[
+            ""
+            if pd.isna(d)
+            else i18n.t("published.documented_n", lg, n=i18n.number(d, lg), unit=i18n.t(f"unit.{u}", lg))
+            for d, u in zip(pub["documented"], pub["documented_unit"], strict=True)
+        ],
+        label=[
+            f"{d} ({views.span_label(s, e, lg)})"
+            for d, s, e in zip(pub["description"], pub["period_start"], pub["period_end"], strict=True)
+        ],
+    )
+    charted = pub[pub["documented"].notna()]
+    n_fig = len(charted)
+    fig = charts.documented_vs_published(
+        charted,
+        title=i18n.t("published.chart_title", lg),
+        caption=i18n.t("published.chart_caption", lg, n=n_fig, period=i18n.period_label(f.start, f.end, lg)),
+        source=i18n.t(
+            "published.source_line",
+            lg,
+            sources="; ".join(dict.fromkeys(charted["source_title"])) or "—",
+        ),
+        lang=lg,
+        theme=app.theme(),
+    )
+    chosen = app.chart(fig, key="chart-published", select=True)
+    # the itemised incidents of every figure, fetched once (not one query per figure)
+    ids_of = {r.figure_id: app.as_list(r.incident_ids) for r in pub.itertuples()}
+    itemised = app.data("incidents_by_id", f, tuple(sorted({x for ids in ids_of.values() for x in ids})))
+    table = pd.DataFrame(
+        {
+            i18n.t("published.col_figure", lg): pub["description"],
+            i18n.t("published.col_period", lg): [
+                views.span_label(s, e, lg) for s, e in zip(pub["period_start"], pub["period_end"], strict=True)
+            ],
+            i18n.t("published.col_published", lg): [
+                f"{v} {i18n.t(f'unit.{u}', lg) if i18n.t(f'unit.{u}', lg) != f'unit.{u}' else u}"
+                for v, u in zip(pub["value_text"], pub["unit"], strict=True)
+            ],
+            i18n.t("published.col_documented", lg): [
+                x or i18n.t("published.no_counterpart", lg) for x in pub["documented_text"]
+            ],
+            i18n.t("published.col_source", lg): [
+                f"{t} — {loc}" for t, loc in zip(pub["source_title"], pub["source_locator"], strict=True)
+            ],
+            i18n.t("published.col_documented_sources", lg): [
+                "; ".join(app.source_names(itemised[itemised["incident_id"].isin(ids_of[fid])])) if ids_of[fid] else ""
+                for fid in pub["figure_id"]
+            ],
+        }
+    )
+    app.table(table, hide_index=True, width="stretch", key="published-table")
+    if chosen:
+        ids = {x for fid in {c[0] for c in chosen} for x in ids_of.get(fid, [])}
+        st.caption(i18n.t("published.itemised_for", lg, n=i18n.number(len(ids), lg)))
+        app.show_incident_list(itemised[itemised["incident_id"].isin(ids)], key="published-list")

@@ -1,7 +1,50 @@
-"""People page (skeleton)."""
+"""People & cases: find a person or outlet (spelling variants included) and follow one timeline across all kinds."""
 
 import streamlit as st
 
-from pfd import app, i18n
+from pfd import app, charts, i18n, views
+from pfd.vocab import VICTIM_ROLE
 
-st.header(i18n.t("page.people", app.lang()))
+f = app.filters()
+lg = f.lang
+st.header(i18n.t("page.people", lg))
+st.caption(i18n.t("people.intro", lg))
+
+# 1. select: a name or outlet, in any spelling the documents use
+text = st.text_input(i18n.t("people.search", lg), key=app.PERSON_KEY, placeholder=i18n.t("people.placeholder", lg))
+matches = app.data("search", f, text) if text else None
+if not text:
+    st.info(i18n.t("people.hint", lg))
+elif matches is None or matches.empty:
+    st.info(i18n.t("people.no_match", lg, text=text))
+else:
+
+    def describe(i: int) -> str:
+        r = matches.iloc[i]
+        aliases = [a for a in app.as_list(r["aliases"]) if a]
+        role = VICTIM_ROLE.label(r["role"], lg) if r["kind"] == "person" else i18n.t("people.outlet", lg)
+        also = f" · {i18n.t('people.also', lg)} {', '.join(aliases)}" if aliases else ""
+        return f"{r['name']} — {role} · {i18n.t('people.n_incidents', lg, n=int(r['incidents']))}{also}"
+
+    choice = st.selectbox(i18n.t("people.choose", lg, n=len(matches)), range(len(matches)), format_func=describe)
+    within = st.toggle(i18n.t("people.within_filters", lg), key="people-within")
+    row = matches.iloc[choice]
+
+    # 2. get data: every incident of that person or outlet, in date order, with sources
+    timeline = app.data("timeline", f, row["kind"], row["key"], within)
+    scope = f.caption(len(timeline), unit="incidents") if within else i18n.t("people.all_dates", lg, n=len(timeline))
+
+    # 3. show: one timeline across all kinds, then the list in order
+    fig = charts.case_timeline(
+        timeline,
+        title=i18n.t("people.timeline_title", lg, name=row["name"]),
+        caption=scope,
+        source=charts.source_line(app.source_names(timeline), len(timeline), lg),
+        lang=lg,
+        theme=app.theme(),
+    )
+    sel = app.chart(fig, key="chart-person", select=True)
+    st.caption(i18n.t("people.timeline_note", lg))
+    drill = views.Drill(timeline)
+    drill.narrow(views.ids_direct(sel), i18n.t("people.selected_points", lg))
+    views.incident_section(drill, f, key="people", stem=f"person-{row['key']}", content=scope)

@@ -15,15 +15,18 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pfd import i18n
+from pfd import exports, i18n
+from pfd.config import load_config
 from pfd.filters import Filters
 from pfd.paths import processed_dir
 from pfd.query import Query
-from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, VICTIM_ROLE
+from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, OUTCOME, PERPETRATOR, VICTIM_ROLE, YES_NO_UNKNOWN
 
 FILTERS_KEY = "pfd_filters"
 EVENTS_KEY = "pfd_show_events"
 PRESENT_KEY = "pfd_present"
+PERSON_KEY = "pfd_person"  # the People & cases search, kept in the URL as ?person=
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def build_id() -> str:
@@ -94,11 +97,11 @@ def caption(f: Filters, n: int, unit: str | None = None) -> None:
 
 def source_names(df: pd.DataFrame) -> list[str]:
     """Distinct source titles cited by the rows of an incident list (for source lines)."""
-    if df.empty or "source_titles" not in df:
+    if df is None or df.empty or "source_titles" not in df:
         return []
     names: list[str] = []
     for titles in df["source_titles"]:
-        for s in list(titles) if titles is not None else []:
+        for s in as_list(titles):
             if s not in names:
                 names.append(s)
     return names
@@ -106,14 +109,13 @@ def source_names(df: pd.DataFrame) -> list[str]:
 
 def chart(fig, key: str, select: bool = False) -> list[list]:
     """Show a figure; with ``select``, return the customdata of the points selected in it."""
-    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
     if not select:
-        st.plotly_chart(fig, key=key, config=config, width="stretch", theme=None)
+        st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", theme=None)
         return []
     event = st.plotly_chart(
         fig,
         key=key,
-        config=config,
+        config=PLOTLY_CONFIG,
         width="stretch",
         theme=None,  # our own theme: the same look on screen, in PNG exports and in the report
         on_select="rerun",
@@ -125,37 +127,173 @@ def chart(fig, key: str, select: bool = False) -> list[list]:
     return [p.get("customdata") for p in points if p.get("customdata") is not None]
 
 
-def incident_table(df: pd.DataFrame, lg: str | None = None) -> pd.DataFrame:
-    """The incident list as displayed and downloaded: localised labels, sources with sections."""
-    lg = lg or lang()
-    if df.empty:
-        return pd.DataFrame()
-    out = pd.DataFrame(
-        {
-            "ID": df["incident_id"],
-            i18n.t("list.date", lg): [
-                i18n.date_with_precision(d, p, lg) for d, p in zip(df["date"], df["date_precision"], strict=True)
-            ],
-            i18n.t("list.kind", lg): [CATEGORY.label(c, lg) for c in df["category"]],
-            i18n.t("list.type", lg): [
-                CATEGORY_SUBCATEGORY[c][1].label(s, lg) for c, s in zip(df["category"], df["subcategory"], strict=True)
-            ],
-            i18n.t("list.victim", lg): df["victim"],
-            i18n.t("list.role", lg): [VICTIM_ROLE.label(r, lg) for r in df["victim_role"]],
-            i18n.t("list.outlet", lg): df["outlet"].fillna(""),
-            i18n.t("list.summary", lg): df["summary"],
-            i18n.t("list.sources", lg): [
-                "; ".join(f"{s} — {loc}" for s, loc in zip(list(ts), list(ls), strict=False))
-                for ts, ls in zip(df["source_titles"], df["source_locators"], strict=True)
-            ],
-        }
+# -- the incident list ---------------------------------------------------------------------
+
+
+def as_list(value: object) -> list:
+    """A list cell from DuckDB/pandas (list, array, None, NA or NaN) as a plain list."""
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist") and not isinstance(value, str):
+        out = value.tolist() if hasattr(value, "tolist") else list(value)
+        return out if isinstance(out, list) else []
+    return []
+
+
+def _text(v: object) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return ""
+    return str(v)
+
+
+def _number(v: object, lg: str, decimals: int = 0) -> str:
+    if v is None or pd.isna(v):
+        return ""
+    return i18n.number(float(v), lg, decimals if float(v) % 1 else 0)
+
+
+def _sources(titles, locators) -> str:
+    titles, locators = as_list(titles), as_list(locators)
+    return "; ".join(
+        f"{s} — {loc}" if loc else str(s) for s, loc in zip(titles, locators + [""] * len(titles), strict=False)
     )
+
+
+def incident_table(df: pd.DataFrame, lg: str | None = None, kind: str | None = None) -> pd.DataFrame:
+    """The incident list as displayed: localised labels, the kind's own columns, sources with sections."""
+    lg = lg or lang()
+    if df is None or df.empty:
+        return pd.DataFrame()
+    tr = lambda key: i18n.t(key, lg)  # noqa: E731 - short local alias
+    cols: dict[str, list] = {
+        "ID": list(df["incident_id"]),
+        tr("list.date"): [
+            i18n.date_with_precision(d, p, lg) for d, p in zip(df["date"], df["date_precision"], strict=True)
+        ],
+    }
+    if kind is None:
+        cols[tr("list.kind")] = [CATEGORY.label(c, lg) for c in df["category"]]
+    cols[tr("list.type")] = [
+        CATEGORY_SUBCATEGORY[c][1].label(s, lg) for c, s in zip(df["category"], df["subcategory"], strict=True)
+    ]
+    cols[tr("list.victim")] = [
+        _text(v) + (f" ({int(g)})" if g is not None and not pd.isna(g) else "")
+        for v, g in zip(df["victim"], df["group_size"], strict=True)
+    ]
+    cols[tr("list.role")] = [VICTIM_ROLE.label(r, lg) for r in df["victim_role"]]
+    cols[tr("list.outlet")] = [_text(v) for v in df["outlet"]]
+    if kind in ("physical_assault", "detention"):
+        cols[tr("list.perpetrator")] = [PERPETRATOR.label(p, lg) for p in df["perpetrator"]]
+    if kind == "physical_assault":
+        from pfd.vocab import ASSAULT_CONTEXT
+
+        cols[tr("assaults.context")] = [ASSAULT_CONTEXT.label(x, lg) for x in df["context"]]
+        cols[tr("assaults.injured")] = [YES_NO_UNKNOWN.label(x, lg) for x in df["injured"]]
+        cols[tr("assaults.equipment")] = [YES_NO_UNKNOWN.label(x, lg) for x in df["equipment_damaged_or_seized"]]
+    elif kind == "detention":
+        cols[tr("detentions.days")] = [_number(x, lg) for x in df["duration_days"]]
+        cols[tr("list.charge")] = [_text(x) for x in df["charge"]]
+        cols[tr("detentions.released")] = [
+            i18n.date_with_precision(d, p, lg) if d is not None else ""
+            for d, p in zip(df["released_on"], df["released_on_precision"], strict=True)
+        ]
+    elif kind == "website_blocking":
+        cols[tr("blockings.domain")] = [_text(x) for x in df["domain"]]
+        cols[tr("blockings.from")] = [
+            i18n.date_with_precision(d, p, lg) if d is not None else ""
+            for d, p in zip(df["blocked_from"], df["blocked_from_precision"], strict=True)
+        ]
+        cols[tr("blockings.until")] = [i18n.day_label(d, lg) if d is not None else "" for d in df["blocked_until"]]
+        cols[tr("blockings.status_as_of")] = [
+            i18n.day_label(d, lg) if d is not None else "" for d in df["status_as_of"]
+        ]
+        cols[tr("blockings.basis")] = [_text(x) for x in df["basis"]]
+    elif kind == "court_outcome":
+        cols[tr("court.court")] = [_text(x) for x in df["court"]]
+        cols[tr("list.charge")] = [_text(x) for x in df["charge"]]
+        cols[tr("court.sentence_months")] = [_number(x, lg) for x in df["sentence_months"]]
+        cols[tr("court.fine")] = [
+            f"{_number(a, lg)} {_text(c)}".strip() if a is not None and not pd.isna(a) else ""
+            for a, c in zip(df["fine_amount"], df["fine_currency"], strict=True)
+        ]
+        cols[tr("court.appeal_of")] = [_text(x) for x in df["appeal_of"]]
+    cols[tr("list.summary")] = [_text(x) for x in df["summary"]]
+    cols[tr("list.sources")] = [
+        _sources(ts, ls) for ts, ls in zip(df["source_titles"], df["source_locators"], strict=True)
+    ]
+    return pd.DataFrame(cols)
+
+
+def inert(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as formulas get a leading ' (also in the table's own
+    "Download as CSV"); everything else is shown as is."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = [exports.neutralise(v) for v in out[c]]
     return out
 
 
-def show_incident_list(df: pd.DataFrame, key: str) -> None:
-    table = incident_table(df)
+def table(df: pd.DataFrame, **kwargs: Any) -> None:
+    """``st.dataframe`` of a table with data-derived text (see ``inert``)."""
+    st.dataframe(inert(df), **kwargs)
+
+
+def show_incident_list(df: pd.DataFrame, key: str, kind: str | None = None) -> None:
+    table = incident_table(df, kind=kind)
     if table.empty:
         st.info(t("list.empty"))
         return
-    st.dataframe(table, hide_index=True, width="stretch", key=key)
+    st.dataframe(
+        inert(table),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            t("list.summary"): st.column_config.TextColumn(width="large"),
+            t("list.sources"): st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+# -- downloads -----------------------------------------------------------------------------
+
+
+def download_buttons(
+    incidents: pd.DataFrame, f: Filters | None, stem: str, key: str, content: str | None = None
+) -> None:
+    """CSV and XLSX of an incident list, each stating its filter (see ``pfd.exports``).
+
+    The files are built only when a button is clicked (callables), not on every rerun.
+    """
+    q = get_query()
+    config = load_config()
+    lg = f.lang if f is not None else lang()
+    frame = exports.incident_frame(incidents)
+    lines = exports.about_lines(
+        f, config, q.manifest, rows=len(frame), sources=source_names(incidents), lang=lg, content=content
+    )
+    sheet, about = t("download.sheet_incidents"), t("download.sheet_about")
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        t("download.csv_button"),
+        data=lambda: exports.csv_bytes(frame, lines),
+        file_name=exports.file_name(config, f, stem, "csv"),
+        mime="text/csv",
+        key=f"csv-{key}",
+        on_click="ignore",
+        width="stretch",
+        icon=":material/download:",
+    )
+    c2.download_button(
+        t("download.xlsx_button"),
+        data=lambda: exports.xlsx_bytes({sheet: frame}, lines, about_name=about),
+        file_name=exports.file_name(config, f, stem, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{key}",
+        on_click="ignore",
+        width="stretch",
+        icon=":material/download:",
+    )
+
+
+def outcome_label(code: str, lg: str | None = None) -> str:
+    return OUTCOME.label(code, lg or lang())

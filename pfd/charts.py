@@ -4,6 +4,10 @@ No Streamlit here: the pages, the offline report and the slide deck all call the
 figure carries its title, a caption saying what is shown, and a source line *inside* the
 figure, so a PNG downloaded from it (or exported with kaleido) stands on its own.
 
+Colours: one colour per kind everywhere (``CATEGORY_COLORS``, Okabe–Ito, safe for the common
+colour-vision deficiencies). Types within a kind are told apart by tint *and* fill pattern, so
+they stay distinguishable in greyscale too; "unknown" is always grey.
+
 Themes: ``screen`` (the app), ``projector`` (presentation mode: large type, high contrast),
 ``export`` (PNG/SVG for slides, 1600 px wide).
 """
@@ -11,14 +15,15 @@ Themes: ``screen`` (the app), ``projector`` (presentation mode: large type, high
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
-from datetime import date
+import textwrap
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from pfd import i18n
-from pfd.vocab import CATEGORY, Vocabulary
+from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, Vocabulary
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLORS: dict[str, str] = {
@@ -28,9 +33,12 @@ CATEGORY_COLORS: dict[str, str] = {
     "court_outcome": "#CC79A7",  # reddish purple
 }
 SEQUENCE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999"]
+NEUTRAL = "#6E6E6E"  # published figures, "unknown"
+UNKNOWN_COLOR = "#B4B4B4"
 UNMONITORED_FILL = "rgba(120,120,120,0.18)"
-EVENT_FILL = "rgba(230,159,0,0.14)"  # orange, light
+EVENT_FILL = "rgba(230,159,0,0.07)"  # orange, light (overlapping periods add up)
 EVENT_LINE = "#B07700"
+PATTERNS = ("", "/", ".", "x", "\\", "-", "|", "+")
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,16 @@ class Theme:
     paper: str = "white"
     grid: str = "#e5e5e5"
     font_family: str = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+    hint: int | None = None  # expected on-screen width (a chart in a half-width column)
+
+    @property
+    def assumed_width(self) -> int:
+        """Width used to lay out labels when the figure is responsive (screen, projector)."""
+        return self.hint or self.width or 1100
+
+    @property
+    def char_px(self) -> float:
+        return self.font_size * 0.56
 
 
 THEMES: dict[str, Theme] = {
@@ -55,21 +73,120 @@ THEMES: dict[str, Theme] = {
 }
 
 
-def theme_of(theme: str | Theme) -> Theme:
-    return theme if isinstance(theme, Theme) else THEMES[theme]
+def theme_of(theme: str | Theme, width_hint: int | None = None) -> Theme:
+    th = theme if isinstance(theme, Theme) else THEMES[theme]
+    return replace(th, hint=width_hint) if width_hint and not th.width else th
+
+
+# -- colours ------------------------------------------------------------------------------
+
+
+def _mix(color: str, other: str, share: float) -> str:
+    """``color`` mixed with ``other`` (share of other, 0…1), as #rrggbb."""
+    a = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(a, b, strict=True))
+
+
+def kind_color(category: str | None) -> str:
+    return CATEGORY_COLORS.get(category or "", NEUTRAL)
+
+
+def shades(category: str | None, keys: list[str]) -> dict[str, tuple[str, str]]:
+    """(colour, pattern) per key: tints of the kind's colour with distinct fill patterns.
+
+    The first key gets the plain kind colour; "unknown" is always plain grey.
+    """
+    base = kind_color(category)
+    tints = [base, _mix(base, "#ffffff", 0.45), _mix(base, "#000000", 0.3), _mix(base, "#ffffff", 0.7)]
+    out: dict[str, tuple[str, str]] = {}
+    k = 0
+    for key in keys:
+        if key == "unknown":
+            out[key] = (UNKNOWN_COLOR, "")
+            continue
+        out[key] = (tints[k % len(tints)], PATTERNS[k % len(PATTERNS)])
+        k += 1
+    return out
+
+
+def bar_marker(color: str, pattern: str = "", fg: str = "#ffffff", **more) -> dict:
+    """A bar fill: the colour, overlaid with a (white) pattern when given (visible in greyscale too)."""
+    pat = dict(shape=pattern, fillmode="overlay", fgcolor=fg, fgopacity=0.85, size=7, solidity=0.3)
+    return dict(color=color, pattern=pat, **more)
 
 
 # -- frame: title, caption, source line ------------------------------------------------
 
 
-def decorate(fig: go.Figure, title: str, caption: str, source: str, theme: str | Theme = "screen") -> go.Figure:
-    """Title and caption at the top, the source line at the bottom, inside the figure."""
+def _esc(text: object) -> str:
+    """Plotly renders a subset of HTML in text: escape data-derived text so it stays text."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrap(text: str, theme: Theme, size: int) -> list[str]:
+    width = max(30, int((theme.assumed_width - 40) / (size * 0.55)))
+    return textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
+
+
+def wrap_label(text: object, width: int = 34, lines: int = 2) -> str:
+    """A category label on at most ``lines`` lines (HTML line breaks; the text escaped)."""
+    parts = textwrap.wrap(str(text), width=width) or [""]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][: max(1, width - 1)].rstrip() + "…"
+    return "<br>".join(_esc(x) for x in parts)
+
+
+def label_margin(labels: list[str], theme: Theme) -> int:
+    """Left margin in pixels for category labels (wrapped with ``wrap_label``)."""
+    longest = max((len(line) for lab in labels for line in str(lab).split("<br>")), default=0)
+    return int(min(max(70, longest * theme.tick_size * 0.56 + 24), theme.assumed_width * 0.45))
+
+
+def _legend_rows(names: list[str], theme: Theme) -> int:
+    if not names:
+        return 0
+    avail, row, rows = theme.assumed_width - 80, 0.0, 1
+    for n in names:
+        w = len(n) * theme.char_px + 45
+        if row and row + w > avail:
+            rows, row = rows + 1, 0.0
+        row += w
+    return rows
+
+
+def decorate(
+    fig: go.Figure,
+    title: str,
+    caption: str,
+    source: str,
+    theme: str | Theme = "screen",
+    note: str | None = None,
+    extra_top: int = 0,
+    left: int = 70,
+    fixed: bool = False,
+) -> go.Figure:
+    """Title and caption (and a note) at the top, the source line at the bottom, inside the figure.
+
+    ``extra_top``: pixels reserved between the legend and the plot (event lanes); ``left``: the
+    left margin (room for category labels). The source line starts at the figure's left edge.
+    ``fixed``: axes that do not pan or zoom (the selectable charts of the pages).
+    """
     th = theme_of(theme)
-    top = int(th.title_size * 1.3 + th.caption_size * 1.5 + th.font_size * 2.2 + 40)
-    bottom = th.caption_size * 2 + 70
+    cap_lines = _wrap(caption, th, th.caption_size) + (_wrap(note, th, th.caption_size) if note else [])
+    src_lines = _wrap(source, th, th.caption_size)
+    legend_names = [t.name for t in fig.data if getattr(t, "showlegend", None) is not False and t.name]
+    legend_px = int(_legend_rows(legend_names, th) * th.font_size * 1.7)
+    head = int(th.title_size * 1.4 + len(cap_lines) * th.caption_size * 1.45 + 24)
+    top = head + legend_px + extra_top + 12
+    bottom = int(84 + len(src_lines) * th.caption_size * 1.45)
+    height = th.height + extra_top + max(0, len(cap_lines) - 1) * th.caption_size + legend_px // 2
+    plot_px = max(height - top - bottom, 120)
+    caption_html = "<br>".join(_esc(x) for x in cap_lines)
     fig.update_layout(
         title=dict(
-            text=f"{_esc(title)}<br><span style='font-size:{th.caption_size}px'>{_esc(caption)}</span>",
+            text=f"{_esc(title)}<br><span style='font-size:{th.caption_size}px'>{caption_html}</span>",
             x=0.01,
             xanchor="left",
             y=1,
@@ -81,12 +198,12 @@ def decorate(fig: go.Figure, title: str, caption: str, source: str, theme: str |
         font=dict(family=th.font_family, size=th.font_size, color=th.font_color),
         paper_bgcolor=th.paper,
         plot_bgcolor=th.paper,
-        margin=dict(l=70, r=30, t=top, b=bottom),
-        height=th.height,
+        margin=dict(l=left, r=30, t=top, b=bottom, autoexpand=True),
+        height=height,
         legend=dict(
             orientation="h",
             yanchor="bottom",
-            y=1.02,
+            y=1 + (extra_top + 6) / plot_px,
             xanchor="left",
             x=0,
             font=dict(size=th.font_size),
@@ -96,12 +213,13 @@ def decorate(fig: go.Figure, title: str, caption: str, source: str, theme: str |
     if th.width:
         fig.update_layout(width=th.width)
     fig.add_annotation(
-        text=_esc(source),
+        text="<br>".join(_esc(x) for x in src_lines),
         xref="paper",
         yref="paper",
         x=0,
         y=0,
-        yshift=-(bottom - 12),
+        xshift=-(left - 12),
+        yshift=-(bottom - 8),
         xanchor="left",
         yanchor="bottom",
         showarrow=False,
@@ -110,13 +228,13 @@ def decorate(fig: go.Figure, title: str, caption: str, source: str, theme: str |
         name="source-line",
     )
     fig.update_xaxes(tickfont=dict(size=th.tick_size), gridcolor=th.grid, linecolor="#888")
-    fig.update_yaxes(tickfont=dict(size=th.tick_size), gridcolor=th.grid, zerolinecolor="#888", rangemode="tozero")
+    fig.update_yaxes(tickfont=dict(size=th.tick_size), gridcolor=th.grid, zerolinecolor="#888")
+    if fixed:
+        # axes stay put: a click selects a bar (Streamlit turns click-selection off in box mode), and
+        # a stray drag in front of an audience must not pan or zoom the chart
+        fig.update_xaxes(fixedrange=True)
+        fig.update_yaxes(fixedrange=True)
     return fig
-
-
-def _esc(text: str) -> str:
-    """Plotly renders a subset of HTML in text: escape data-derived text so it stays text."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def source_line(sources: list[str], n: int, lang: str, unit: str = "incidents") -> str:
@@ -125,15 +243,34 @@ def source_line(sources: list[str], n: int, lang: str, unit: str = "incidents") 
     return i18n.t("chart.source_line", lang, sources=names, n=i18n.number(n, lang), unit=i18n.t(f"unit.{unit}", lang))
 
 
-def empty_figure(message: str, title: str, caption: str, source: str, theme: str | Theme = "screen") -> go.Figure:
+def empty_figure(
+    message: str,
+    title: str,
+    caption: str,
+    source: str,
+    theme: str | Theme = "screen",
+    note: str | None = None,
+    width_hint: int | None = None,
+) -> go.Figure:
     """A figure that says clearly that nothing matches (never an empty axis)."""
     fig = go.Figure()
     fig.add_annotation(
-        text=_esc(message), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font=dict(size=18)
+        text=_esc(message),
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font=dict(size=theme_of(theme).font_size + 5),
+        name="empty-message",
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return decorate(fig, title, caption, source, theme)
+    return decorate(fig, title, caption, source, theme_of(theme, width_hint), note=note)
+
+
+def _is_empty(data: pd.DataFrame, column: str = "n") -> bool:
+    return data is None or data.empty or float(pd.to_numeric(data[column], errors="coerce").fillna(0).sum()) == 0
 
 
 # -- month axis ---------------------------------------------------------------------------
@@ -156,6 +293,7 @@ def _month_axis(fig: go.Figure, months: list[date], lang: str, theme: Theme) -> 
         ticktext=[i18n.month_label(months[k], lang) for k in ticks],
         range=[-0.5, len(months) - 0.5],
         tickangle=-45 if len(months) > 8 and theme.name != "export" else 0,
+        showgrid=False,
     )
 
 
@@ -175,46 +313,116 @@ def add_unmonitored(fig: go.Figure, months: list[date], monitored: list[bool], l
             fillcolor=UNMONITORED_FILL,
             line_width=0,
             layer="below",
-            annotation_text=i18n.t("chart.not_monitored", lang),
-            annotation_position="top left",
-            annotation_font_size=11,
+            name="not-monitored",
+        )
+        fig.add_annotation(
+            text=i18n.t("chart.not_monitored", lang),
+            x=(k + j) / 2,
+            xref="x",
+            y=0.5,
+            yref="paper",
+            textangle=-90 if j - k < 2 else 0,
+            showarrow=False,
+            font=dict(size=11, color="#555555"),
             name="not-monitored",
         )
         k = j + 1
 
 
-def add_events(fig: go.Figure, events: pd.DataFrame, months: list[date], lang: str) -> None:
-    """Context periods as labelled bands, single days as labelled lines."""
-    if events is None or events.empty:
-        return
+@dataclass(frozen=True)
+class EventMark:
+    label: str
+    x0: float
+    x1: float | None  # None: a single day
+    lane: int
+
+
+def event_lanes(events: pd.DataFrame | None, months: list[date], lang: str, theme: Theme) -> list[EventMark]:
+    """Place each event's label in a lane above the plot so that no two labels overlap."""
+    if events is None or events.empty or not months:
+        return []
     lo, hi = -0.5, len(months) - 0.5
-    for r in events.itertuples():
-        label = getattr(r, f"label_{lang}", None) or r.label_en
-        x0 = max(lo, month_position(r.start, months))
-        end = r.end if isinstance(r.end, date) else None
-        if end is None or end == r.start:
+    px_per_month = (theme.assumed_width - 110) / len(months)
+    items: list[tuple[str, float, float | None]] = []
+    for r in events.to_dict("records"):
+        label = r.get(f"label_{lang}") or r.get("label_en") or ""
+        start, end = r["start"], r.get("end") if isinstance(r.get("end"), date) else None
+        x0 = month_position(start, months)
+        if end is None or end == start:
             if lo <= x0 <= hi:
-                fig.add_vline(
-                    x=x0,
-                    line=dict(color=EVENT_LINE, width=2, dash="dot"),
-                    annotation_text=_esc(label),
-                    annotation_position="top right",
-                    annotation_font_size=11,
-                    name="event",
-                )
+                items.append((label, x0, None))
             continue
         x1 = min(hi, month_position(end, months) + 1 / 31)
-        if x1 <= lo or x0 >= hi:
-            continue
-        fig.add_vrect(
-            x0=x0,
-            x1=x1,
-            fillcolor=EVENT_FILL,
-            line_width=0,
-            layer="below",
-            annotation_text=_esc(label),
-            annotation_position="top left",
-            annotation_font_size=11,
+        x0 = max(lo, x0)
+        if x1 > lo and x0 < hi:
+            items.append((label, x0, x1))
+    lanes_end: list[float] = []
+    out: list[EventMark] = []
+    for label, x0, x1 in sorted(items, key=lambda t: (t[1], -(t[2] or t[1]))):
+        short = label if len(label) <= 48 else label[:46].rstrip() + "…"
+        text_w = (len(short) * theme.char_px * 0.9 + 14) / px_per_month
+        right = max(x1 if x1 is not None else x0, x0 + text_w)
+        lane = next((k for k, e in enumerate(lanes_end) if e < x0), len(lanes_end))
+        if lane == len(lanes_end):
+            lanes_end.append(right)
+        else:
+            lanes_end[lane] = right
+        out.append(EventMark(label, x0, x1, lane))
+    return out
+
+
+def lane_px(theme: Theme) -> int:
+    return int(theme.font_size * 0.95 + 7)
+
+
+def add_events(fig: go.Figure, marks: list[EventMark], theme: Theme) -> None:
+    """Context periods as light bands (single days as dotted lines) with labels in lanes above."""
+    if not marks:
+        return
+    lp = lane_px(theme)
+    plot_px = max(int(fig.layout.height) - fig.layout.margin.t - fig.layout.margin.b, 120)
+    for m in marks:
+        y_base = 1 + (m.lane * lp + 3) / plot_px
+        if m.x1 is None:
+            fig.add_vline(x=m.x0, line=dict(color=EVENT_LINE, width=1.5, dash="dot"), name="event")
+            fig.add_shape(
+                type="line",
+                x0=m.x0,
+                x1=m.x0,
+                xref="x",
+                y0=1,
+                y1=y_base + 10 / plot_px,
+                yref="paper",
+                line=dict(color=EVENT_LINE, width=1.5, dash="dot"),
+                name="event",
+            )
+        else:
+            fig.add_vrect(x0=m.x0, x1=m.x1, fillcolor=EVENT_FILL, line_width=0, layer="below", name="event")
+            fig.add_shape(
+                type="rect",
+                x0=m.x0,
+                x1=m.x1,
+                xref="x",
+                y0=y_base,
+                y1=y_base + 4 / plot_px,
+                yref="paper",
+                fillcolor=EVENT_LINE,
+                line_width=0,
+                name="event",
+            )
+        short = m.label if len(m.label) <= 48 else m.label[:46].rstrip() + "…"
+        fig.add_annotation(
+            text=_esc(short),
+            hovertext=_esc(m.label),
+            x=m.x0,
+            xref="x",
+            y=y_base + 5 / plot_px,
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            xshift=2,
+            showarrow=False,
+            font=dict(size=max(theme.font_size - 2, 10), color="#6b4800"),
             name="event",
         )
 
@@ -234,48 +442,63 @@ def monthly_bars(
     events: pd.DataFrame | None = None,
     theme: str | Theme = "screen",
     y_title: str | None = None,
+    kind: str | None = None,
+    labels: dict[str, str] | None = None,
+    note: str | None = None,
+    width_hint: int | None = None,
 ) -> go.Figure:
     """Stacked bars per month; ``data``: month, key, n, monitored (from ``Query.monthly``).
 
     Every month of the period is on the axis (zeros included); months outside all sources'
     coverage are shaded "not monitored". ``customdata`` carries (month ISO, key) so that a
-    selection in the chart can filter the incident list.
+    selection in the chart can filter the incident list. Keys are coloured by kind when ``vocab``
+    is the kind vocabulary, else as tints/patterns of ``kind``'s colour.
     """
-    th = theme_of(theme)
-    if data.empty or int(data["n"].sum()) == 0:
-        return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th)
+    th = theme_of(theme, width_hint)
+    if _is_empty(data):
+        return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th, note=note)
     months = sorted(data["month"].unique())
     index = {m: k for k, m in enumerate(months)}
-    colors = colors or (CATEGORY_COLORS if vocab is CATEGORY else {})
+    present = set(data.loc[data["n"] > 0, "key"].dropna())
+    keys = [k for k in vocab.codes if k in present] + sorted(present - set(vocab.codes))
+    if labels:
+        keys = [k for k in labels if k in present] + [k for k in keys if k not in labels]
+    if vocab is CATEGORY and not labels:
+        styles = {k: ((colors or CATEGORY_COLORS).get(k, NEUTRAL), "") for k in keys}
+    else:
+        styles = shades(kind, keys)
+        if colors:
+            styles.update({k: (c, styles.get(k, ("", ""))[1]) for k, c in colors.items()})
     fig = go.Figure()
-    keys = [k for k in vocab.codes if k in set(data["key"].dropna())] + sorted(
-        set(data["key"].dropna()) - set(vocab.codes)
-    )
-    for i, key in enumerate(keys):
+    for key in keys:
         part = data[data["key"] == key].sort_values("month")
+        color, pattern = styles[key]
+        name = (labels or {}).get(key) or vocab.label(key, lang)
         fig.add_bar(
             x=[index[m] for m in part["month"]],
             y=part["n"].tolist(),
-            name=vocab.label(key, lang),
-            marker_color=colors.get(key, SEQUENCE[i % len(SEQUENCE)]),
+            name=_esc(name),
+            marker=bar_marker(color, pattern),
             customdata=[[m.isoformat(), key] for m in part["month"]],
-            hovertemplate="%{fullData.name}: %{y}<extra></extra>",
+            hovertext=[i18n.month_label(m, lang, long=True) for m in part["month"]],
+            hovertemplate="%{hovertext}<br>%{fullData.name}: %{y}<extra></extra>",
         )
-    fig.update_layout(barmode="stack", bargap=0.15, clickmode="event+select", dragmode="select")
+    fig.update_layout(barmode="stack", bargap=0.15 if len(months) > 4 else 0.55, clickmode="event+select")
     _month_axis(fig, months, lang, th)
-    fig.update_yaxes(
-        title_text=y_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d", dtick=_dtick(data)
-    )
-    monitored = data.groupby("month")["monitored"].first().reindex(months).tolist()
+    fig.update_yaxes(title_text=y_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d")
+    if _peak(data) <= 8:
+        fig.update_yaxes(dtick=1)
+    monitored = data.groupby("month")["monitored"].first().reindex(months).fillna(True).astype(bool).tolist()
     add_unmonitored(fig, months, monitored, lang)
-    add_events(fig, events, months, lang)
-    return decorate(fig, title, caption, source, th)
+    marks = event_lanes(events, months, lang, th)
+    lanes = 1 + max((m.lane for m in marks), default=-1)
+    decorate(fig, title, caption, source, th, note=note, extra_top=lanes * lane_px(th), fixed=True)
+    add_events(fig, marks, th)
+    return fig
 
 
-def _dtick(data: pd.DataFrame) -> int | None:
-    """Whole-number ticks for counts (no 0.5 incidents on the axis)."""
-    peak = int(data.groupby("month")["n"].sum().max()) if not data.empty else 0
-    return 1 if peak <= 8 else None
+def _peak(data: pd.DataFrame) -> int:
+    return int(data.groupby("month")["n"].sum().max()) if not data.empty else 0
 
 
 def horizontal_bars(
@@ -289,27 +512,378 @@ def horizontal_bars(
     color: str = "#0072B2",
     theme: str | Theme = "screen",
     x_title: str | None = None,
+    labels: dict[str, str] | None = None,
+    width_hint: int | None = None,
 ) -> go.Figure:
     """Ranked counts; ``data``: key, n. Vocabulary codes are labelled, names shown as recorded."""
-    th = theme_of(theme)
-    if data.empty or int(data["n"].sum()) == 0:
+    th = theme_of(theme, width_hint)
+    if _is_empty(data):
         return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th)
     data = data.sort_values(["n", "key"], ascending=[True, False])
-    labels = [vocab.label(k, lang) if vocab else _esc(str(k)) for k in data["key"]]
+
+    width = 26 if th.assumed_width < 800 else 40
+
+    def label(k) -> str:
+        text = labels[k] if labels and k in labels else (vocab.label(k, lang) if vocab else str(k))
+        return wrap_label(text, width)
+
+    names = [label(k) for k in data["key"]]
     fig = go.Figure(
         go.Bar(
             x=data["n"].tolist(),
-            y=labels,
+            y=names,
             orientation="h",
-            marker_color=color,
+            marker_color=[UNKNOWN_COLOR if k == "unknown" else color for k in data["key"]],
             customdata=[[str(k)] for k in data["key"]],
-            text=data["n"].tolist(),
+            text=[i18n.number(v, lang) for v in data["n"]],
             textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
     fig.update_layout(clickmode="event+select", showlegend=False)
-    fig.update_xaxes(title_text=x_title or i18n.t("chart.y_incidents", lang), rangemode="tozero")
-    decorate(fig, title, caption, source, th)
-    fig.update_layout(height=max(th.height, 120 + 34 * len(labels)))
+    fig.update_xaxes(
+        title_text=x_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d", showgrid=True
+    )
+    if float(data["n"].max()) <= 8:
+        fig.update_xaxes(dtick=1)
+    fig.update_xaxes(range=[0, float(data["n"].max()) * 1.12])
+    fig.update_yaxes(automargin=True)
+    decorate(fig, title, caption, source, th, left=label_margin(names, th), fixed=True)
+    rows = sum(1 + n.count("<br>") for n in names)
+    fig.update_layout(
+        height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + 22 * rows + 10 * len(names))
+    )
+    return fig
+
+
+def column_bars(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    caption: str,
+    source: str,
+    lang: str = "en",
+    labels: dict[str, str],
+    kind: str | None = None,
+    theme: str | Theme = "screen",
+    y_title: str | None = None,
+    width_hint: int | None = None,
+    uniform: bool = False,
+) -> go.Figure:
+    """Counts per key in a fixed order (bins, verdicts); ``data``: key, n. One bar per label.
+
+    ``uniform``: one colour for every bar (ordered bins), else tints and patterns of the kind.
+    """
+    th = theme_of(theme, width_hint)
+    if _is_empty(data):
+        return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th)
+    counts = dict(zip(data["key"], data["n"], strict=True))
+    keys = list(labels)
+    styles = shades(kind, keys)
+    if uniform:
+        styles = {k: (UNKNOWN_COLOR if k == "unknown" else kind_color(kind), "") for k in keys}
+    fig = go.Figure()
+    for key in keys:
+        color, pattern = styles[key]
+        n = int(counts.get(key, 0))
+        fig.add_bar(
+            x=[wrap_label(labels[key], 12, lines=3)],
+            y=[n],
+            name=_esc(labels[key]),
+            marker=bar_marker(color, pattern),
+            customdata=[[key]],
+            text=[i18n.number(n, lang)],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y}<extra></extra>",
+            showlegend=False,
+        )
+    fig.update_layout(clickmode="event+select", bargap=0.3)
+    fig.update_xaxes(tickangle=0)
+    fig.update_yaxes(title_text=y_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d")
+    if max(counts.values(), default=0) <= 8:
+        fig.update_yaxes(dtick=1)
+    return decorate(fig, title, caption, source, th, fixed=True)
+
+
+def answer_bars(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    caption: str,
+    source: str,
+    lang: str = "en",
+    questions: dict[str, str],
+    answers: Vocabulary,
+    kind: str | None = None,
+    theme: str | Theme = "screen",
+    x_title: str | None = None,
+    width_hint: int | None = None,
+) -> go.Figure:
+    """Yes / no / unknown per question as stacked horizontal bars; ``data``: question, key, n."""
+    th = theme_of(theme, width_hint)
+    if _is_empty(data):
+        return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th)
+    base = kind_color(kind)
+    styles = {"yes": (base, ""), "no": (_mix(base, "#ffffff", 0.6), "/"), "unknown": (UNKNOWN_COLOR, "")}
+    fig = go.Figure()
+    rows = list(questions)
+    for key in answers.codes:
+        part = data[data["key"] == key].set_index("question")["n"]
+        values = [int(part.get(q, 0)) for q in rows]
+        color, pattern = styles.get(key, (NEUTRAL, ""))
+        fig.add_bar(
+            y=[wrap_label(questions[q], 26) for q in rows],
+            x=values,
+            orientation="h",
+            name=_esc(answers.label(key, lang)),
+            marker=bar_marker(color, pattern),
+            customdata=[[q, key] for q in rows],
+            text=[i18n.number(v, lang) if v else "" for v in values],
+            textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate="%{y} — %{fullData.name}: %{x}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", clickmode="event+select", bargap=0.35)
+    fig.update_xaxes(title_text=x_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d")
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    decorate(
+        fig, title, caption, source, th, left=label_margin([wrap_label(questions[q], 26) for q in rows], th), fixed=True
+    )
+    fig.update_layout(height=max(300, fig.layout.margin.t + fig.layout.margin.b + 70 * len(rows)))
+    return fig
+
+
+def _day_span(d0: date, d1: date) -> float:
+    """Bar length in milliseconds for a date axis, at least one day."""
+    return max((d1 - d0).days, 1) * 86_400_000
+
+
+def block_timeline(
+    data: pd.DataFrame,
+    *,
+    start: date,
+    end: date,
+    title: str,
+    caption: str,
+    source: str,
+    lang: str = "en",
+    theme: str | Theme = "screen",
+    width_hint: int | None = None,
+) -> go.Figure:
+    """Each blocked domain/platform as a bar from its start to its end (``Query.block_timeline``).
+
+    Solid: blocked, confirmed by a source. Light hatched: the start is known only to the month or
+    year, so the block may have begun anywhere in it. Dotted grey: no end recorded, and no source
+    confirms the block after ``status_as_of`` — shown to the period's end but never counted.
+    """
+    th = theme_of(theme, width_hint)
+    if data is None or data.empty:
+        return empty_figure(i18n.t("blockings.timeline_empty", lang), title, caption, source, th)
+    base = kind_color("website_blocking")
+    segments = {
+        "confirmed": ([], base, "", i18n.t("blockings.seg_confirmed", lang)),
+        "uncertain": ([], _mix(base, "#ffffff", 0.55), "/", i18n.t("blockings.seg_start_uncertain", lang)),
+        "unconfirmed": ([], "#F4F4F4", ".", i18n.t("blockings.seg_unconfirmed", lang)),
+    }
+    last = end + timedelta(days=1)
+    order: list[str] = []
+    for r in data.to_dict("records"):
+        label = wrap_label(r["domain"], 30, lines=1)
+        if label not in order:
+            order.append(label)
+        s_pos, s_cert, e_conf = r["start_possible"], r["start_certain"], r["end_confirmed"]
+        what = i18n.t(
+            "blockings.hover",
+            lang,
+            start=i18n.date_with_precision(s_pos, r["start_precision"], lang),
+            until=i18n.day_label(r["blocked_until"], lang) if r["blocked_until"] else "—",
+            status=i18n.day_label(r["status_as_of"], lang) if r["status_as_of"] else "—",
+        )
+        if r["start_precision"] in ("month", "year") and s_cert > start:
+            a, b = max(s_pos, start), min(s_cert, last)
+            segments["uncertain"][0].append((label, a, b, r["incident_id"], what, ""))
+        a, b = max(s_cert, start), min(e_conf + timedelta(days=1), last)
+        if b > a or s_cert <= end:
+            since = (
+                i18n.t("blockings.since", lang, date=i18n.date_with_precision(s_pos, r["start_precision"], lang))
+                if s_pos < start
+                else ""
+            )
+            segments["confirmed"][0].append((label, a, max(b, a + timedelta(days=1)), r["incident_id"], what, since))
+        if r["open_ended"] and e_conf < end:
+            segments["unconfirmed"][0].append((label, e_conf + timedelta(days=1), last, r["incident_id"], what, ""))
+    fig = go.Figure()
+    for _name, (rows, color, pattern, legend) in segments.items():  # noqa: B007 - _name styles the trace
+        if not rows:
+            continue
+        fig.add_bar(
+            y=[r[0] for r in rows],
+            x=[_day_span(r[1], r[2]) for r in rows],
+            base=[r[1].isoformat() for r in rows],
+            orientation="h",
+            name=_esc(legend),
+            marker=bar_marker(
+                color,
+                pattern,
+                fg="#7a7a7a" if _name == "unconfirmed" else "#ffffff",
+                line=dict(width=1 if _name == "unconfirmed" else 0, color="#9a9a9a"),
+            ),
+            customdata=[[r[3]] for r in rows],
+            hovertext=[r[4] for r in rows],
+            text=[_esc(r[5]) for r in rows],
+            textposition="inside",
+            insidetextanchor="start",
+            textfont=dict(color="#ffffff", size=max(th.font_size - 2, 10)),
+            hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
+        )
+    fig.update_layout(barmode="overlay", clickmode="event+select", bargap=0.35)
+    fig.update_xaxes(type="date", range=[start.isoformat(), last.isoformat()], showgrid=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
+    decorate(fig, title, caption, source, th, left=label_margin(order, th), fixed=True)
+    fig.update_layout(height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + 26 * len(order)))
+    return fig
+
+
+def documented_vs_published(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    caption: str,
+    source: str,
+    lang: str = "en",
+    theme: str | Theme = "screen",
+    width_hint: int | None = None,
+) -> go.Figure:
+    """Each published figure (grey, hatched) beside the itemised count (the kind's colour).
+
+    ``data``: label, category, value, value_text ("at least 26"), documented, documented_text.
+    """
+    th = theme_of(theme, width_hint)
+    data = data[data["documented"].notna()] if data is not None and not data.empty else data
+    if data is None or data.empty:
+        return empty_figure(i18n.t("published.none", lang), title, caption, source, th)
+    labels = [wrap_label(x, 44 if th.assumed_width >= 800 else 28, lines=3) for x in data["label"]]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=data["value"].astype(float).tolist(),
+        orientation="h",
+        name=_esc(i18n.t("published.published", lang)),
+        marker=bar_marker(NEUTRAL, "/"),
+        text=[_esc(x) for x in data["value_text"]],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[[fid] for fid in data["figure_id"]],
+        hovertemplate="%{y}<br>%{text}<extra></extra>",
+    )
+    fig.add_bar(
+        y=labels,
+        x=data["documented"].astype(float).tolist(),
+        orientation="h",
+        name=_esc(i18n.t("published.documented", lang)),
+        marker_color=[kind_color(c) for c in data["category"]],
+        text=[_esc(x) for x in data["documented_text"]],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[[fid] for fid in data["figure_id"]],
+        hovertemplate="%{y}<br>%{text}<extra></extra>",
+    )
+    fig.update_layout(barmode="group", clickmode="event+select", bargap=0.25, bargroupgap=0.05)
+    peak = float(max(data["value"].astype(float).max(), data["documented"].astype(float).max(), 1))
+    fig.update_xaxes(range=[0, peak * 1.35], tickformat=",d", title_text=i18n.t("published.x_title", lang))
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    decorate(fig, title, caption, source, th, left=label_margin(labels, th), fixed=True)
+    fig.update_layout(height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + 58 * len(labels)))
+    return fig
+
+
+def _timeline_hover(df: pd.DataFrame, category: str, lang: str) -> list[str]:
+    vocab = CATEGORY_SUBCATEGORY[category][1]
+    return [
+        f"{i18n.date_with_precision(d, p, lang)} — {_esc(vocab.label(s, lang))}"
+        for d, p, s in zip(df["date"], df["date_precision"], df["subcategory"], strict=True)
+    ]
+
+
+def case_timeline(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    caption: str,
+    source: str,
+    lang: str = "en",
+    theme: str | Theme = "screen",
+    width_hint: int | None = None,
+) -> go.Figure:
+    """One person's or outlet's incidents on a date axis, one row per kind (``Query.timeline``).
+
+    A day is a marker; a date known only to the month or year is a light bar across that month
+    or year (never a point on its first day).
+    """
+    th = theme_of(theme, width_hint)
+    if data is None or data.empty:
+        return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th)
+    fig = go.Figure()
+    kinds = [c for c in CATEGORY.codes if c in set(data["category"])]
+    for cat in kinds:
+        part = data[data["category"] == cat]
+        label = _esc(CATEGORY.label(cat, lang))
+        color = kind_color(cat)
+        day = part[part["date_precision"] == "day"]
+        spans = part[part["date_precision"] != "day"]
+
+        if not spans.empty:
+            ends = [
+                date(d.year, 12, 31) if p == "year" else date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+                for d, p in zip(spans["date"], spans["date_precision"], strict=True)
+            ]
+            fig.add_bar(
+                y=[label] * len(spans),
+                x=[_day_span(d, e + timedelta(days=1)) for d, e in zip(spans["date"], ends, strict=True)],
+                base=[d.isoformat() for d in spans["date"]],
+                orientation="h",
+                name=_esc(f"{CATEGORY.label(cat, lang)} — {i18n.t('people.imprecise', lang)}"),
+                marker=dict(color=_mix(color, "#ffffff", 0.55), line=dict(color=color, width=1)),
+                width=0.35,
+                customdata=[[x] for x in spans["incident_id"]],
+                hovertext=_timeline_hover(spans, cat, lang),
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+            )
+        held = part[part["released_on"].notna()] if "released_on" in part else part.iloc[0:0]
+        if not held.empty:  # the time held, from the detention to the release
+            xs, ys = [], []
+            for d, r in zip(held["date"], held["released_on"], strict=True):
+                xs += [d.isoformat(), r.isoformat(), None]
+                ys += [label, label, None]
+            fig.add_scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line=dict(color=color, width=3),
+                hoverinfo="skip",
+                showlegend=False,
+                name="held",
+            )
+        if not day.empty:
+            fig.add_scatter(
+                y=[label] * len(day),
+                x=[d.isoformat() for d in day["date"]],
+                mode="markers",
+                name=label,
+                marker=dict(color=color, size=th.font_size + 1, symbol="diamond", line=dict(color="#ffffff", width=1)),
+                customdata=[[x] for x in day["incident_id"]],
+                hovertext=_timeline_hover(day, cat, lang),
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+            )
+    fig.update_layout(barmode="overlay", clickmode="event+select")
+    fig.update_xaxes(type="date", showgrid=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=[_esc(CATEGORY.label(c, lang)) for c in reversed(kinds)])
+    decorate(
+        fig, title, caption, source, th, left=label_margin([CATEGORY.label(c, lang) for c in kinds], th), fixed=True
+    )
+    fig.update_layout(height=max(260, fig.layout.margin.t + fig.layout.margin.b + 60 + 50 * len(kinds)))
     return fig

@@ -116,7 +116,18 @@ class Filters:
         params: list = []
         if period:
             conds.append(period_condition(a))
-            params += [self.start, self.end, self.start, self.end]
+            params += [self.start, self.end, self.end]
+        more, more_params = self.where_selection(alias)
+        if more != "TRUE":
+            conds.append(more)
+            params += more_params
+        return (" AND ".join(conds) or "TRUE"), params
+
+    def where_selection(self, alias: str = "i") -> tuple[str, list]:
+        """The non-period part of the filter (kind, type, role, outlet, location, perpetrator)."""
+        a = f"{alias}." if alias else ""
+        conds: list[str] = []
+        params: list = []
         for column, values in (
             ("category", self.categories),
             ("victim_role", self.roles),
@@ -132,15 +143,24 @@ class Filters:
             params += list(self.subcategories)
         return (" AND ".join(conds) or "TRUE"), params
 
-    def where_year_only_apart(self, alias: str = "i") -> tuple[str, list]:
+    def period_sql(self, alias: str = "i") -> str:
+        """The period condition with the dates written in (no parameters): for one-scan queries."""
+        a = f"{alias}." if alias else ""
+        return period_condition(a, sql_date(self.start), sql_date(self.end))
+
+    def year_only_apart_sql(self, alias: str = "i") -> str:
         """Year-precision incidents whose year overlaps the period but is not inside it."""
         a = f"{alias}." if alias else ""
-        base, params = self.where(alias, period=False)
-        cond = (
-            f"{a}date_precision = 'year' AND {a}date <= ? AND make_date(year({a}date), 12, 31) >= ? "
-            f"AND NOT ({a}date >= ? AND make_date(year({a}date), 12, 31) <= ?)"
+        s, e = sql_date(self.start), sql_date(self.end)
+        return (
+            f"({a}date_precision = 'year' AND {a}date <= {e} AND make_date(year({a}date), 12, 31) >= {s} "
+            f"AND NOT ({a}date >= {s} AND make_date(year({a}date), 12, 31) <= {e}))"
         )
-        return f"{cond} AND {base}", [self.end, self.start, self.start, self.end] + params
+
+    def where_year_only_apart(self, alias: str = "i") -> tuple[str, list]:
+        """Year-precision incidents whose year overlaps the period but is not inside it."""
+        base, params = self.where_selection(alias)
+        return f"{self.year_only_apart_sql(alias)} AND {base}", params
 
     # -- URL ---------------------------------------------------------------------------
     def to_params(self, defaults: Filters | None = None) -> dict[str, str]:
@@ -199,8 +219,9 @@ class Filters:
         """'23 incidents · Feb – Dec 2020 · journalists' — what a chart or table shows."""
         lang = lang or self.lang
         unit = unit or self.count
+        key = f"caption.n_{unit}_one" if n == 1 else f"caption.n_{unit}"
         parts = [
-            i18n.t(f"caption.n_{unit}", lang, n=i18n.number(n, lang)),
+            i18n.t(key, lang, n=i18n.number(n, lang)),
             i18n.period_label(self.start, self.end, lang),
         ]
         parts += self.describe_selection(lang)
@@ -231,6 +252,38 @@ class Filters:
             out.append(", ".join(self.locations))
         return out
 
+    def describe(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """The filter as (label, value) lines, for the "About" sheet of a download."""
+        lang = lang or self.lang
+        every = i18n.t("sidebar.all", lang)
+
+        def joined(values, label) -> str:
+            return ", ".join(label(v) for v in values) if values else every
+
+        def sub_label(key: str) -> str:
+            cat, code = key.split(".", 1)
+            return CATEGORY_SUBCATEGORY[cat][1].label(code, lang)
+
+        return [
+            (i18n.t("sidebar.period", lang), i18n.period_label(self.start, self.end, lang)),
+            (i18n.t("sidebar.kind", lang), joined(self.categories, lambda c: CATEGORY.label(c, lang))),
+            (i18n.t("sidebar.subcategory", lang), joined(self.subcategories, sub_label)),
+            (i18n.t("sidebar.role", lang), joined(self.roles, lambda c: VICTIM_ROLE.label(c, lang))),
+            (i18n.t("sidebar.perpetrator", lang), joined(self.perpetrators, lambda c: PERPETRATOR.label(c, lang))),
+            (i18n.t("sidebar.outlet", lang), joined(self.outlets, str)),
+            (i18n.t("sidebar.location", lang), joined(self.locations, str)),
+        ]
+
+    def in_words(self, lang: str | None = None) -> str:
+        """One line: "Period: Jan – Dec 2020; Kind of incident: Detentions; …" (only what is set)."""
+        lang = lang or self.lang
+        lines = self.describe(lang)
+        every = i18n.t("sidebar.all", lang)
+        parts = [f"{k}: {v}" for n, (k, v) in enumerate(lines) if n == 0 or v != every]
+        if self.is_whole_dataset():
+            parts.append(i18n.t("download.no_other_filter", lang))
+        return "; ".join(parts)
+
     def is_whole_dataset(self) -> bool:
         return not (
             self.categories or self.subcategories or self.roles or self.outlets or self.locations or self.perpetrators
@@ -257,9 +310,24 @@ _FIELD_OF = {
 }
 
 
-def period_condition(a: str = "") -> str:
-    """SQL: the incident belongs to [?, ?] (day/month precision) or its whole year does."""
+def sql_date(d: date) -> str:
+    """A date literal for SQL (from a ``date`` value only, never from user text)."""
+    return f"DATE '{date(d.year, d.month, d.day).isoformat()}'"
+
+
+def precise_end(a: str = "") -> str:
+    """SQL: the last day the incident's date can mean (its day, the month's last day, 31 December)."""
     return (
-        f"(({a}date_precision <> 'year' AND {a}date BETWEEN ? AND ?) OR "
-        f"({a}date_precision = 'year' AND {a}date >= ? AND make_date(year({a}date), 12, 31) <= ?))"
+        f"(CASE {a}date_precision WHEN 'year' THEN make_date(year({a}date), 12, 31) "
+        f"WHEN 'month' THEN last_day({a}date) ELSE {a}date END)"
     )
+
+
+def period_condition(a: str = "", start: str = "?", end: str = "?") -> str:
+    """SQL: the incident lies inside [start, end] as precisely as its date is known.
+
+    A day-precision date lies in the period; a month-precision one when its whole month does; a
+    year-precision one when its whole year does (so it is never put in January). ``start`` and
+    ``end`` are SQL expressions (placeholders by default: start, end, end).
+    """
+    return f"({a}date >= {start} AND {a}date <= {end} AND {precise_end(a)} <= {end})"

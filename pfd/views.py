@@ -1,56 +1,375 @@
-"""Page sections shared by several pages (Streamlit): by-month chart with drill-down list.
+"""Page sections shared by several pages (Streamlit): by-month charts, KPI cards, the drill-down list.
 
-Each function is one "select → get data → show" block; numbers come from the query layer.
+Each function is one "select → get data → show" block; numbers come from the query layer via
+``app.data`` (cached). Selections made in charts narrow one incident list per page (``Drill``):
+every bar or point shown can be opened into the incidents and sources behind it.
 """
 
 from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 import streamlit as st
 
 from pfd import app, charts, i18n
 from pfd.filters import Filters
-from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY
+from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, QUALIFIER, Vocabulary
+
+# -- drill-down ------------------------------------------------------------------------------
+
+
+@dataclass
+class Drill:
+    """The incident list under a page's charts, narrowed by what is selected in the charts."""
+
+    incidents: pd.DataFrame
+    ids: set[str] | None = None
+    labels: list[str] = field(default_factory=list)
+
+    def narrow(self, ids: Iterable[str] | None, label: str) -> None:
+        if ids is None:
+            return
+        ids = set(ids)
+        self.ids = ids if self.ids is None else self.ids & ids
+        self.labels.append(label)
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        if self.ids is None or self.incidents.empty:
+            return self.incidents
+        return self.incidents[self.incidents["incident_id"].isin(self.ids)]
+
+
+def _values(incidents: pd.DataFrame, column: str) -> pd.Series:
+    return incidents[column].astype(object).where(incidents[column].notna(), "unknown")
+
+
+def ids_by_month(incidents: pd.DataFrame, selected: list[list], column: str) -> set[str] | None:
+    """Incidents in the selected (month, key) bars of a by-month chart; None when nothing is selected."""
+    if not selected:
+        return None
+    wanted = {(str(m)[:7], str(k)) for m, k in selected}
+    if incidents.empty:
+        return set()
+    months = pd.to_datetime(incidents["date"]).dt.strftime("%Y-%m")
+    keys = _values(incidents, column).astype(str)
+    keep = [(m, k) in wanted and p != "year" for m, k, p in zip(months, keys, incidents["date_precision"], strict=True)]
+    return set(incidents.loc[keep, "incident_id"])
+
+
+def ids_by_key(incidents: pd.DataFrame, selected: list[list], column: str) -> set[str] | None:
+    """Incidents whose ``column`` has a selected value (bars of a breakdown chart)."""
+    if not selected:
+        return None
+    wanted = {str(s[0]) for s in selected}
+    if incidents.empty:
+        return set()
+    return set(incidents.loc[_values(incidents, column).astype(str).isin(wanted), "incident_id"])
+
+
+def ids_direct(selected: list[list]) -> set[str] | None:
+    """Charts whose points carry the incident id itself (timelines)."""
+    if not selected:
+        return None
+    return {str(s[0]) for s in selected}
+
+
+def select_incidents(incidents: pd.DataFrame, selected: list[list], by: str) -> pd.DataFrame:
+    """Rows of the list that fall in the selected (month, key) bars; all rows when none selected."""
+    ids = ids_by_month(incidents, selected, by)
+    return incidents if ids is None else incidents[incidents["incident_id"].isin(ids)]
+
+
+def incident_section(
+    drill: Drill,
+    f: Filters,
+    key: str,
+    kind: str | None = None,
+    stem: str = "incidents",
+    content: str | None = None,
+) -> None:
+    """The incidents behind the numbers: the selection in words, the list, its downloads.
+
+    ``content``: what the list holds when it is not the sidebar's filter (a person's timeline).
+    """
+    lg = f.lang
+    st.subheader(i18n.t("list.title", lg))
+    shown = drill.shown
+    if drill.ids is not None:
+        st.caption(
+            app.plain(
+                i18n.t("list.selected_one" if len(shown) == 1 else "list.selected", lg, n=i18n.number(len(shown), lg))
+                + " "
+                + " · ".join(drill.labels)
+            )
+        )
+    else:
+        st.caption(app.plain(content or f.caption(len(shown), unit="incidents")))
+    app.show_incident_list(shown, key=f"list-{key}", kind=kind)
+    if not shown.empty:
+        words = " · ".join(x for x in (content, " · ".join(drill.labels)) if x) or None
+        app.download_buttons(shown, f, stem, key=key, content=words)
+
+
+# -- by-month chart -------------------------------------------------------------------------
+
+
+def year_only_notes(f: Filters, incidents: pd.DataFrame) -> tuple[str | None, str | None]:
+    """(note inside the figure, caption under it) about incidents known only to the year."""
+    lg = f.lang
+    inside = int((incidents["date_precision"] == "year").sum()) if not incidents.empty else 0
+    apart = int(app.data("year_only_apart", f))
+    note = i18n.t("caption.year_only_in", lg, n=i18n.number(inside, lg)) if inside else None
+    under = i18n.t("caption.year_only", lg, n=i18n.number(apart, lg)) if apart else None
+    return note, under
+
+
+def monthly_chart(
+    f: Filters,
+    incidents: pd.DataFrame,
+    by: str,
+    title: str,
+    key: str,
+    vocab: Vocabulary | None = None,
+    kind: str | None = None,
+    show_apart: bool = True,
+) -> list[list]:
+    """A by-month stacked chart with context events; returns the selection made in it.
+
+    ``show_apart``: say under the chart how many year-only incidents of a cut year are left out
+    (the overview says it once, under its cards).
+    """
+    lg = f.lang
+    monthly = app.data("monthly", f, by)
+    n = int(monthly["n"].sum())
+    if vocab is None:
+        vocab = CATEGORY if by == "category" else CATEGORY_SUBCATEGORY[kind or f.categories[0]][1]
+    events = app.data("events", f) if app.show_events() else None
+    note, under = year_only_notes(f, incidents)
+    dated = incidents[incidents["date_precision"] != "year"] if not incidents.empty else incidents
+    fig = charts.monthly_bars(
+        monthly,
+        title=title,
+        caption=f.caption(n),
+        source=charts.source_line(app.source_names(dated), n, lg, f.count),
+        lang=lg,
+        vocab=vocab,
+        events=events,
+        theme=app.theme(),
+        kind=kind,
+        note=note,
+        y_title=i18n.t(f"chart.y_{f.count}", lg),
+    )
+    selected = app.chart(fig, key=f"chart-{key}", select=True)
+    if under and show_apart:
+        st.caption(app.plain(under))
+    return selected
 
 
 def monthly_with_drilldown(f: Filters, by: str, title: str, key: str) -> None:
     """A by-month chart; selecting bars in it filters the incident list below."""
-    lg = f.lang
-    monthly = app.data("monthly", f, by)
     incidents = app.data("incidents", f)
-    n = int(monthly["n"].sum())
-    vocab = CATEGORY if by == "category" else CATEGORY_SUBCATEGORY[f.categories[0]][1]
-    events = app.data("events", f) if app.show_events() else None
-    fig = charts.monthly_bars(
-        monthly,
+    drill = Drill(incidents)
+    selected = monthly_chart(f, incidents, by, title, key)
+    drill.narrow(ids_by_month(incidents, selected, by), selection_words(selected, by, f))
+    incident_section(drill, f, key)
+
+
+def selection_words(selected: list[list], by: str, f: Filters, vocab: Vocabulary | None = None) -> str:
+    """'Feb 2020 — Beating; Mar 2020 — Beating' for a by-month selection."""
+    if not selected:
+        return ""
+    if vocab is None:
+        vocab = CATEGORY if by == "category" else CATEGORY_SUBCATEGORY[(f.categories or CATEGORY.codes)[0]][1]
+    parts = []
+    for m, k in selected[:6]:
+        month = i18n.month_label(date.fromisoformat(str(m)[:10]), f.lang)
+        parts.append(f"{month} — {vocab.label(k, f.lang)}")
+    if len(selected) > 6:
+        parts.append("…")
+    return "; ".join(parts)
+
+
+def key_words(selected: list[list], vocab: Vocabulary | None, lang: str) -> str:
+    """'Police, Court' for a selection in a breakdown chart."""
+    keys = list(dict.fromkeys(str(s[0]) for s in selected))
+    words = [vocab.label(k, lang) if vocab else k for k in keys[:6]]
+    return ", ".join(words) + (" …" if len(keys) > 6 else "")
+
+
+def breakdown_chart(
+    f: Filters,
+    column: str,
+    title: str,
+    key: str,
+    incidents: pd.DataFrame,
+    vocab: Vocabulary | None = None,
+    kind: str | None = None,
+    top: int | None = None,
+    width_hint: int | None = None,
+    exclude: Iterable[str] = (),
+) -> list[list]:
+    """A ranked horizontal bar chart of one column (counts per ``f.count``); returns the selection."""
+    lg = f.lang
+    data = app.data("breakdown", f, column)
+    data = data[~data["key"].isin(list(exclude))]
+    if top is not None:
+        data = data.head(top)
+    n = int(data["n"].sum()) if not data.empty else 0
+    fig = charts.horizontal_bars(
+        data,
         title=title,
         caption=f.caption(n),
         source=charts.source_line(app.source_names(incidents), n, lg, f.count),
         lang=lg,
         vocab=vocab,
-        events=events,
+        color=charts.kind_color(kind),
         theme=app.theme(),
+        x_title=i18n.t(f"chart.y_{f.count}", lg),
+        width_hint=width_hint,
     )
-    selected = app.chart(fig, key=f"chart-{key}", select=True)
-    app.caption(f, n)
-    apart = app.data("year_only_apart", f)
-    if apart:
-        st.caption(i18n.t("caption.year_only", lg, n=apart))
-    st.subheader(i18n.t("list.title", lg))
-    shown = select_incidents(incidents, selected, by)
-    if selected:
-        st.caption(i18n.t("list.selected", lg, n=len(shown)))
-    app.show_incident_list(shown, key=f"list-{key}")
+    return app.chart(fig, key=f"chart-{key}", select=True)
 
 
-def select_incidents(incidents: pd.DataFrame, selected: list[list], by: str) -> pd.DataFrame:
-    """Rows of the list that fall in the selected (month, key) bars; all rows when none selected."""
-    if not selected or incidents.empty:
-        return incidents
-    wanted = {(str(m)[:7], k) for m, k in selected}
-    months = pd.to_datetime(incidents["date"]).dt.strftime("%Y-%m")
-    keep = [
-        (m, k) in wanted and p != "year"
-        for m, k, p in zip(months, incidents[by], incidents["date_precision"], strict=True)
-    ]
-    return incidents[keep]
+HALF = 560  # expected width of a chart in one of two columns (wide layout)
+
+
+# -- KPIs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str  # catalogue key
+    field: str  # key in Query.kpis
+    decimals: int = 0
+    help: str | None = None  # catalogue key explaining what is counted
+
+
+def rounded(value: float, decimals: int = 0) -> float:
+    """Half-up rounding for display (4.25 years shows as 4.3, as a reader would round it)."""
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def kpi_cards(f: Filters, k: dict, cards: list[Card], per_row: int = 3, below=None) -> None:
+    """Metric cards with the change against the previous period (only when comparable).
+
+    ``below(i, card)`` draws something under card ``i`` in its column (the "which incidents?" button).
+    """
+    lg = f.lang
+    prev = k.get("previous")
+    for row in range(0, len(cards), per_row):
+        for i, (col, card) in enumerate(zip(st.columns(per_row), cards[row : row + per_row], strict=False), start=row):
+            value = rounded(k[card.field], card.decimals)
+            delta = None
+            if prev is not None:
+                diff = rounded(value - rounded(prev[card.field], card.decimals), card.decimals)
+                # "0" is shown neutral by Streamlit; "0.0" would get an up arrow
+                delta = "0" if diff == 0 else ("+" if diff > 0 else "") + i18n.number(diff, lg, card.decimals)
+            help_text = i18n.t(card.help, lg) if card.help else ""
+            compare = (
+                i18n.t("kpi.vs_previous", lg, n=f.months, before=i18n.number(prev[card.field], lg, card.decimals))
+                if prev is not None
+                else i18n.t("kpi.no_previous", lg)
+            )
+            with col:
+                st.metric(
+                    i18n.t(card.label, lg),
+                    i18n.number(value, lg, card.decimals),
+                    delta=delta,
+                    delta_color="inverse",
+                    help=f"{help_text}\n\n{compare}".strip(),
+                    border=True,
+                )
+                if below is not None:
+                    below(i, card)
+
+
+# -- published figures --------------------------------------------------------------------
+
+_AZ_BACK_VOWEL_ENDINGS = {  # last number word → does it take -dan (back vowel) rather than -dən?
+    0: True,  # sıfır
+    1: False,  # bir
+    2: False,  # iki
+    3: False,  # üç
+    4: False,  # dörd
+    5: False,  # beş
+    6: True,  # altı
+    7: False,  # yeddi
+    8: False,  # səkkiz
+    9: True,  # doqquz
+}
+_AZ_TENS_BACK = {10: True, 20: False, 30: True, 40: True, 50: False, 60: True, 70: False, 80: False, 90: True}
+
+
+def az_ablative(n: int) -> str:
+    """The Azerbaijani ablative suffix after a number in digits: '130-dan', '15-dən'."""
+    n = abs(int(n))
+    if n % 10:
+        back = _AZ_BACK_VOWEL_ENDINGS[n % 10]
+    elif n % 100:
+        back = _AZ_TENS_BACK[n % 100]
+    elif n % 1000:
+        back = False  # yüz
+    elif n % 1_000_000:
+        back = False  # min
+    elif n:
+        back = True  # milyon
+    else:
+        back = True
+    return "-dan" if back else "-dən"
+
+
+def figure_in_words(value: float, qualifier: str, lang: str, upper: float | None = None) -> str:
+    """A published figure with its qualifier in words: 'at least 26', 'не менее 26', 'ən azı 26'."""
+    num = i18n.number(value, lang, 0 if float(value).is_integer() else 1)
+    if upper is not None:
+        hi = i18n.number(upper, lang, 0 if float(upper).is_integer() else 1)
+        return i18n.t("published.range", lang, low=num, high=hi)
+    if qualifier not in QUALIFIER.codes:
+        return num
+    suffix = az_ablative(int(value)) if lang == "az" else ""
+    return i18n.t(f"published.q_{qualifier}", lang, n=num, suffix=suffix)
+
+
+def pair_ranges(figures: pd.DataFrame) -> pd.DataFrame:
+    """Join range_min/range_max rows of the same indicator, source and period into one row."""
+    if figures.empty:
+        return figures.assign(upper=pd.Series(dtype="float64"))
+    figures = figures.copy()
+    figures["upper"] = None
+    keyc = ["source_id", "indicator", "period_start", "period_end"]
+    drop = []
+    for _, grp in figures.groupby(keyc, dropna=False):
+        lows = grp[grp["qualifier"] == "range_min"]
+        highs = grp[grp["qualifier"] == "range_max"]
+        if len(lows) == 1 and len(highs) == 1:
+            figures.loc[lows.index[0], "upper"] = float(highs["value"].iloc[0])
+            drop.append(highs.index[0])
+    return figures.drop(index=drop)
+
+
+# -- small helpers --------------------------------------------------------------------------
+
+
+def span_label(start: date, end: date, lang: str) -> str:
+    """A date span in words: whole months as "Jan – Dec 2020", one day as "11 February 2020"."""
+    if start == end:
+        return i18n.day_label(start, lang)
+    if start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]:
+        return i18n.period_label(start, end, lang)
+    return f"{i18n.day_label(start, lang)} – {i18n.day_label(end, lang)}"
+
+
+def page_filters(kind: str) -> Filters:
+    """A kind page's filter: the sidebar's, with this page's kind (and only its own types)."""
+    f = app.filters()
+    if f.categories and kind not in f.categories:
+        st.info(i18n.t("page.kind_not_selected", f.lang, kind=CATEGORY.label(kind, f.lang)))
+    subs = tuple(s for s in f.subcategories if s.split(".", 1)[0] == kind)
+    return f.with_(categories=(kind,), subcategories=subs)

@@ -38,7 +38,7 @@ def test_every_page_renders_with_the_shared_filters(at, page):
     at.switch_page(page).run()
     assert not at.exception, at.exception
     # the entry ran too: its sidebar filters exist on every page
-    assert at.sidebar.multiselect(key="w_kind") is not None
+    assert at.sidebar.multiselect(key="w_kind_en") is not None
     assert at.title[0].value == "Azerbaijan Press Freedom Dashboard"
 
 
@@ -49,8 +49,8 @@ def test_overview_kpi_counts_incidents(at):
 
 
 def test_pages_see_the_period_chosen_in_the_entry(at):
-    at.sidebar.selectbox(key="w_from").set_value(date(2020, 2, 1))
-    at.sidebar.selectbox(key="w_to").set_value(date(2020, 3, 1)).run()
+    at.sidebar.selectbox(key="w_from_en").set_value(date(2020, 2, 1))
+    at.sidebar.selectbox(key="w_to_en").set_value(date(2020, 3, 1)).run()
     at.switch_page("pages/assaults.py").run()
     assert not at.exception
     assert at.caption[0].value == "2 incidents · Feb\u2009–\u2009Mar 2020 · physical assaults"

@@ -1,0 +1,171 @@
+"""Load → compose → write: the donor report (HTML) and the slide deck (PPTX) for one filter state.
+
+``make_report(query, filters)`` and ``make_deck(query, filters)`` return bytes, for the
+dashboard's download buttons; ``python -m report`` writes both files. The language is
+``filters.lang``. All numbers come from ``Query``, all figures from the chart builders (through
+``report.figures``), all words from the catalogues and vocabularies — the methodology paragraphs
+are the methodology page's, rendered from the same declared counting rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pfd import export, i18n
+from pfd.config import load_config
+from pfd.filters import Filters
+from pfd.query import COUNTING_RULES, DECISIVE_OUTCOMES, Query
+from pfd.vocab import ALL as VOCABULARIES
+from pfd.vocab import BLOCKING_TYPE, OUTCOME, VICTIM_ROLE, Vocabulary
+from report import deck, html
+from report.figures import KeyFigure, cited_sources, filters_text, key_figures, kpi_cards, published_rows
+
+MAX_REPORT_BYTES = 6 * 1024 * 1024
+
+
+def generated_line(query: Query, lang: str, today: date | None = None) -> str:
+    return i18n.t("report.generated", lang, date=i18n.day_label(today or date.today(), lang), build=query.build_id)
+
+
+def _labels(vocab: Vocabulary, codes, lang: str) -> str:
+    return ", ".join(vocab.label(c, lang) for c in vocab.codes if c in codes)
+
+
+def methodology(lang: str) -> list[str]:
+    """The counting rules as the methodology page words them, from ``COUNTING_RULES``."""
+    rules = COUNTING_RULES
+    other = [c for c in OUTCOME.codes if c not in DECISIVE_OUTCOMES]
+    return [
+        i18n.t("method.rule_period", lang),
+        i18n.t("method.rule_unmonitored", lang),
+        i18n.t("method.rule_people", lang),
+        i18n.t(
+            "method.rule_convictions",
+            lang,
+            convictions=_labels(OUTCOME, rules.conviction_outcomes, lang),
+            acquittals=_labels(OUTCOME, rules.acquittal_outcomes, lang),
+            replacing=_labels(OUTCOME, rules.replacing_outcomes, lang),
+            other=_labels(OUTCOME, other, lang),
+        ),
+        i18n.t("method.rule_prison", lang, custodial=_labels(OUTCOME, rules.custodial_outcomes, lang)),
+        i18n.t("method.rule_blocks", lang, apart=_labels(BLOCKING_TYPE, rules.not_a_block, lang)),
+        i18n.t("method.rule_comparison", lang),
+        i18n.t("method.rule_published", lang),
+        i18n.t("method.rule_outlets", lang, roles=_labels(VICTIM_ROLE, rules.outlet_roles, lang)),
+        i18n.t("method.rule_confidential", lang),
+    ]
+
+
+def review_note(lang: str) -> str | None:
+    """How many texts of this language still await a native speaker's review."""
+    if lang == "en":
+        return None
+    n = len(i18n.needs_review(lang)) + sum(1 for v in VOCABULARIES.values() for term in v.terms if term.review)
+    return i18n.t("report.review_note", lang, n=n) if n else None
+
+
+def _sources(query: Query, titles: list[str], lang: str) -> list[html.SourceEntry]:
+    order = {title: k for k, title in enumerate(titles)}
+    entries = []
+    for r in query.sources().itertuples():
+        if r.title not in order:
+            continue
+        coverage = ""
+        if isinstance(r.coverage_start, date) and isinstance(r.coverage_end, date):
+            coverage = i18n.period_label(r.coverage_start, r.coverage_end, lang)
+        published = i18n.day_label(r.published_on, lang) if isinstance(r.published_on, date) else ""
+        publisher = r.publisher if isinstance(r.publisher, str) else ""
+        url = r.url if isinstance(r.url, str) else ""
+        entries.append(html.SourceEntry(r.title, publisher, published, coverage, url))
+    return sorted(entries, key=lambda e: order[e.title])
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything both outputs say, composed once."""
+
+    heading: str
+    filters_text: str
+    generated: str
+    kpis: list
+    kpi_notes: list[str]
+    figures: list[KeyFigure]
+    published: list
+    published_other: int
+    cited: list[str]
+
+
+def compose(query: Query, f: Filters, theme: str, events: bool = True) -> Content:
+    lang = f.lang
+    figures = key_figures(query, f, theme=theme, events=events)
+    published, other = published_rows(query, f)
+    cited = cited_sources(query.incidents(f))
+    for title in [r.source_title for r in published]:
+        if title not in cited:
+            cited.append(title)
+    cards, notes = kpi_cards(query, f)
+    return Content(
+        heading=load_config().title_in(lang),
+        filters_text=filters_text(f),
+        generated=generated_line(query, lang),
+        kpis=cards,
+        kpi_notes=notes,
+        figures=figures,
+        published=published,
+        published_other=other,
+        cited=cited,
+    )
+
+
+def make_report(query: Query, filters: Filters, events: bool = True) -> bytes:
+    """The self-contained HTML report (UTF-8 bytes) for these filters, in ``filters.lang``."""
+    lang = filters.lang
+    c = compose(query, filters, "screen", events)
+    config = load_config()
+    content = html.ReportContent(
+        lang=lang,
+        heading=c.heading,
+        filters_text=c.filters_text,
+        generated=c.generated,
+        kpis=c.kpis,
+        kpi_notes=c.kpi_notes,
+        figures=c.figures,
+        published=c.published,
+        published_other=c.published_other,
+        methodology=methodology(lang),
+        sources=_sources(query, c.cited, lang),
+        review_note=review_note(lang),
+        licence=i18n.t(
+            "method.licence_line",
+            lang,
+            licence=config.licence.get("data", ""),
+            attribution=c.heading,  # the dashboard's name in the reader's language
+        ),
+    )
+    data = html.render(content).encode("utf-8")
+    if len(data) > MAX_REPORT_BYTES:  # never mask it: a report too big to e-mail is a bug
+        raise ValueError(f"report.html is {len(data) / 2**20:.1f} MiB, over the 6 MiB limit")
+    return data
+
+
+def make_deck(
+    query: Query, filters: Filters, exporter: export.ChartExporter | None = None, events: bool = True
+) -> bytes:
+    """The 16:9 slide deck (.pptx bytes). Needs Chromium: raises ``export.ExportUnavailable`` without."""
+    c = compose(query, filters, "export", events)
+    kwargs = dict(
+        lang=filters.lang,
+        heading=c.heading,
+        filters_text=c.filters_text,
+        generated=c.generated,
+        kpis=c.kpis,
+        kpi_notes=c.kpi_notes,
+        figures=c.figures,
+        published=c.published,
+        sources=c.cited,
+    )
+    if exporter is not None:
+        return deck.build(**kwargs, exporter=exporter)
+    with export.ChartExporter() as ex:
+        return deck.build(**kwargs, exporter=ex)

@@ -1,0 +1,234 @@
+"""Chart builders: traces, totals equal the data, every month on the axis, annotations present."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from pfd import charts
+from pfd.vocab import ASSAULT_TYPE, CATEGORY, YES_NO_UNKNOWN
+
+MONTHS = [date(2020, m, 1) for m in range(1, 13)]
+TEXT = dict(title="Incidents by month", caption="7 incidents · Jan – Dec 2020", source="Source: A · n = 7 incidents")
+
+
+def grid(counts: dict[tuple[int, str], int], monitored: set[int] | None = None) -> pd.DataFrame:
+    keys = sorted({k for _, k in counts})
+    rows = [
+        (m, k, counts.get((m.month, k), 0), monitored is None or m.month in monitored) for m in MONTHS for k in keys
+    ]
+    return pd.DataFrame(rows, columns=["month", "key", "n", "monitored"])
+
+
+EVENTS = pd.DataFrame(
+    [
+        dict(event_id="E1", start=date(2020, 2, 9), end=None, label_en="Elections", label_ru="Выборы", label_az="Seçki"),
+        dict(event_id="E2", start=date(2020, 9, 27), end=date(2020, 11, 10), label_en="War", label_ru="Война",
+             label_az="Müharibə"),
+        dict(event_id="E3", start=date(2020, 9, 28), end=date(2020, 12, 12), label_en="Martial law",
+             label_ru="Военное положение", label_az="Hərbi vəziyyət"),
+    ]
+)  # fmt: skip
+
+
+def annotations(fig, name: str) -> list[str]:
+    return [a.text for a in fig.layout.annotations if a.name == name]
+
+
+def shapes(fig, name: str) -> list:
+    return [s for s in fig.layout.shapes if s.name == name]
+
+
+def test_monthly_bars_traces_totals_and_every_month():
+    data = grid({(2, "detention"): 3, (3, "physical_assault"): 2, (3, "detention"): 1, (9, "court_outcome"): 1})
+    fig = charts.monthly_bars(data, **TEXT, events=EVENTS)
+    # one trace per kind with data, in the declared order, each in its kind's colour
+    assert [t.name for t in fig.data] == ["Physical assaults", "Detentions", "Court outcomes"]
+    assert [t.marker.color for t in fig.data] == ["#D55E00", "#0072B2", "#CC79A7"]
+    assert sum(sum(t.y) for t in fig.data) == 7 == int(data["n"].sum())
+    assert list(fig.data[1].y) == [0, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert list(fig.data[1].customdata[1]) == ["2020-02-01", "detention"]
+    assert list(fig.layout.xaxis.tickvals) == list(range(12))
+    assert fig.layout.xaxis.ticktext[0] == "Jan 2020" and fig.layout.xaxis.ticktext[-1] == "Dec 2020"
+    assert fig.layout.xaxis.range == (-0.5, 11.5)
+    assert fig.layout.barmode == "stack"
+
+
+def test_monthly_bars_carry_title_caption_source_and_events():
+    fig = charts.monthly_bars(grid({(3, "detention"): 1}), **TEXT, events=EVENTS, note="Not drawn by month: 2")
+    assert fig.layout.title.text.startswith("Incidents by month<br>")
+    assert "7 incidents · Jan – Dec 2020" in fig.layout.title.text
+    assert "Not drawn by month: 2" in fig.layout.title.text
+    assert annotations(fig, "source-line") == ["Source: A · n = 7 incidents"]
+    assert annotations(fig, "event") == ["Elections", "War", "Martial law"]
+    assert len([s for s in shapes(fig, "event") if s.type == "rect" and s.yref == "y domain"]) == 2  # bands
+    # the two overlapping periods get separate lanes, so their labels never overlap
+    lanes = charts.event_lanes(EVENTS, MONTHS, "en", charts.THEMES["screen"])
+    assert [(m.label, m.lane) for m in lanes] == [("Elections", 0), ("War", 0), ("Martial law", 1)]
+
+
+def test_events_are_switchable_and_labelled_in_the_language():
+    plain = charts.monthly_bars(grid({(3, "detention"): 1}), **TEXT, events=None)
+    assert annotations(plain, "event") == []
+    ru = charts.monthly_bars(grid({(3, "detention"): 1}), **TEXT, events=EVENTS, lang="ru")
+    assert annotations(ru, "event") == ["Выборы", "Война", "Военное положение"]
+
+
+def test_months_outside_coverage_are_marked_not_monitored():
+    fig = charts.monthly_bars(grid({(6, "detention"): 2}, monitored=set(range(4, 13))), **TEXT)
+    bands = shapes(fig, "not-monitored")
+    assert [(b.x0, b.x1) for b in bands] == [(-0.5, 2.5)]
+    assert annotations(fig, "not-monitored") == ["not monitored"]
+
+
+def test_empty_data_gives_a_message_not_an_empty_axis():
+    fig = charts.monthly_bars(grid({(1, "detention"): 0}), **TEXT)
+    assert annotations(fig, "empty-message") == ["No incidents match these filters."]
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    assert annotations(fig, "source-line") == ["Source: A · n = 7 incidents"]
+    assert len(fig.data) == 0
+
+
+def test_a_single_month_renders():
+    one = pd.DataFrame([(date(2020, 3, 1), "detention", 2, True)], columns=["month", "key", "n", "monitored"])
+    fig = charts.monthly_bars(one, **TEXT)
+    assert list(fig.layout.xaxis.tickvals) == [0] and list(fig.data[0].y) == [2]
+    assert fig.layout.yaxis.dtick == 1  # whole numbers only
+
+
+def test_types_within_a_kind_get_tints_and_patterns_and_unknown_is_grey():
+    data = grid({(3, "beating"): 2, (3, "stabbing"): 1, (4, "unknown"): 1})
+    fig = charts.monthly_bars(data, **TEXT, vocab=ASSAULT_TYPE, kind="physical_assault")
+    styles = [(t.name, t.marker.color, t.marker.pattern.shape) for t in fig.data]
+    assert styles == [("Beating", "#D55E00", ""), ("Stabbing", charts.shades("physical_assault", ["a", "b"])["b"][0], "/"),
+                      ("Unknown", charts.UNKNOWN_COLOR, "")]  # fmt: skip
+
+
+def test_horizontal_bars_totals_labels_and_selection_data():
+    data = pd.DataFrame({"key": ["police", "unknown", "court"], "n": [3, 5, 1]})
+    from pfd.vocab import PERPETRATOR
+
+    fig = charts.horizontal_bars(data, **TEXT, vocab=PERPETRATOR, color="#D55E00")
+    bar = fig.data[0]
+    assert list(bar.y) == ["Court", "Police", "Unknown"]  # largest at the top
+    assert list(bar.x) == [1, 3, 5] and sum(bar.x) == 9
+    assert list(bar.marker.color) == ["#D55E00", "#D55E00", charts.UNKNOWN_COLOR]
+    assert [list(c) for c in bar.customdata] == [["court"], ["police"], ["unknown"]]
+    assert annotations(fig, "source-line") == ["Source: A · n = 7 incidents"]
+
+
+def test_long_labels_wrap_and_are_escaped():
+    assert charts.wrap_label("<b>participation in the acts charged against somebody else</b>", 20) == (
+        "&lt;b&gt;participation in<br>the acts charged…"
+    )
+
+
+def test_column_bars_keep_the_declared_order_including_zeros():
+    data = pd.DataFrame({"key": ["acquittal", "conviction"], "n": [2, 14]})
+    labels = {"conviction": "Conviction stands", "overturned": "Convicted, later acquitted", "acquittal": "Acquitted"}
+    fig = charts.column_bars(data, **TEXT, labels=labels, kind="court_outcome")
+    assert [t.y[0] for t in fig.data] == [14, 0, 2]
+    assert [t.customdata[0][0] for t in fig.data] == ["conviction", "overturned", "acquittal"]
+    uniform = charts.column_bars(data, **TEXT, labels=labels, kind="court_outcome", uniform=True)
+    assert {t.marker.color for t in uniform.data} == {"#CC79A7"}
+
+
+def test_answer_bars_stack_yes_no_unknown():
+    data = pd.DataFrame(
+        {"question": ["injured", "injured", "equipment"], "key": ["yes", "unknown", "unknown"], "n": [9, 23, 32]}
+    )
+    q = {"injured": "Injured", "equipment": "Equipment damaged or seized"}
+    fig = charts.answer_bars(data, **TEXT, questions=q, answers=YES_NO_UNKNOWN, kind="physical_assault")
+    assert [t.name for t in fig.data] == ["Yes", "No", "Unknown"]
+    assert [list(t.x) for t in fig.data] == [[9, 0], [0, 0], [23, 32]]
+
+
+def test_block_timeline_shows_confirmed_uncertain_and_unconfirmed_apart():
+    data = pd.DataFrame(
+        [
+            dict(incident_id="B1", domain="a.az", start_possible=date(2017, 1, 1), start_precision="year",
+                 start_certain=date(2017, 12, 31), end_confirmed=date(2020, 12, 31), blocked_until=None,
+                 status_as_of=date(2020, 12, 31), open_ended=True),
+            dict(incident_id="B2", domain="c.az", start_possible=date(2020, 1, 1), start_precision="year",
+                 start_certain=date(2020, 12, 31), end_confirmed=date(2020, 12, 31), blocked_until=None,
+                 status_as_of=date(2020, 12, 31), open_ended=True),
+            dict(incident_id="B3", domain="b.az", start_possible=date(2020, 3, 1), start_precision="day",
+                 start_certain=date(2020, 3, 1), end_confirmed=date(2020, 6, 30), blocked_until=None,
+                 status_as_of=date(2020, 6, 30), open_ended=True),
+        ]
+    )  # fmt: skip
+    fig = charts.block_timeline(data, start=date(2020, 1, 1), end=date(2020, 12, 31), **TEXT)
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name) == [
+        "Blocked (confirmed)",
+        "Start known only to the month or year",
+        "Not confirmed after the last check",
+    ]
+    confirmed = by_name["Blocked (confirmed)"]
+    assert list(confirmed.y) == ["a.az", "c.az", "b.az"]
+    assert list(confirmed.base) == ["2020-01-01", "2020-12-31", "2020-03-01"]
+    assert list(confirmed.text) == ["since 2017", "", ""]
+    assert list(by_name["Start known only to the month or year"].y) == ["c.az"]
+    after = by_name["Not confirmed after the last check"]
+    assert (list(after.y), list(after.base)) == (["b.az"], ["2020-07-01"])
+    assert fig.layout.xaxis.type == "date"
+
+
+def test_block_timeline_empty():
+    fig = charts.block_timeline(pd.DataFrame(), start=date(2020, 1, 1), end=date(2020, 1, 31), **TEXT)
+    assert annotations(fig, "empty-message") == ["No block was in force during this period."]
+
+
+def test_documented_vs_published_two_bars_per_figure():
+    data = pd.DataFrame(
+        dict(figure_id=["F-1", "F-4"], label=["Assaults on journalists (Jan – Dec 2020)", "Other"],
+             category=["physical_assault", None], value=[26.0, 130.0], value_text=["at least 26", "more than 130"],
+             documented=pd.array([32, None], dtype="Int64"), documented_text=["32 incidents itemised here", ""])
+    )  # fmt: skip
+    fig = charts.documented_vs_published(data, **TEXT)
+    assert [t.name for t in fig.data] == ["Published by the source", "Itemised here"]
+    assert (list(fig.data[0].x), list(fig.data[1].x)) == ([26.0], [32.0])  # the figure with no counterpart is left out
+    assert list(fig.data[0].text) == ["at least 26"]
+    assert list(fig.data[1].marker.color) == ["#D55E00"]
+
+
+def test_case_timeline_points_for_days_and_bars_for_months_or_years():
+    data = pd.DataFrame(
+        dict(incident_id=["D1", "A1", "C1"], category=["detention", "physical_assault", "court_outcome"],
+             subcategory=["arrest", "beating", "fine"], date=[date(2020, 2, 11), date(2020, 3, 1), date(2020, 1, 1)],
+             date_precision=["day", "month", "year"])
+    )  # fmt: skip
+    fig = charts.case_timeline(data, **TEXT)
+    kinds = {(t.type, t.y[0]) for t in fig.data}
+    assert kinds == {("scatter", "Detentions"), ("bar", "Physical assaults"), ("bar", "Court outcomes")}
+    year_bar = next(t for t in fig.data if t.y[0] == "Court outcomes")
+    assert (year_bar.base[0], year_bar.x[0]) == ("2020-01-01", 366 * 86_400_000)  # the whole of 2020
+
+
+@pytest.mark.parametrize("theme", ["screen", "projector", "export"])
+def test_every_theme_puts_the_source_line_inside_the_figure(theme):
+    fig = charts.monthly_bars(grid({(3, "detention"): 1}), **TEXT, theme=theme)
+    source = next(a for a in fig.layout.annotations if a.name == "source-line")
+    assert source.yshift < 0 and -source.yshift < fig.layout.margin.b
+    assert source.xshift == -(fig.layout.margin.l - 12)
+    if theme == "export":
+        assert fig.layout.width == 1600
+
+
+def test_one_colour_per_kind_and_colour_blind_safe_palette():
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+    assert set(charts.CATEGORY_COLORS) == set(CATEGORY.codes)
+    assert set(charts.CATEGORY_COLORS.values()) <= okabe_ito
+    assert len(set(charts.CATEGORY_COLORS.values())) == 4
+
+
+def test_case_timeline_draws_the_time_held_until_release():
+    data = pd.DataFrame(
+        dict(incident_id=["D1"], category=["detention"], subcategory=["arrest"], date=[date(2017, 3, 3)],
+             date_precision=["day"], released_on=[date(2019, 3, 1)])
+    )  # fmt: skip
+    fig = charts.case_timeline(data, **TEXT)
+    held = next(t for t in fig.data if t.name == "held")
+    assert list(held.x) == ["2017-03-03", "2019-03-01", None]

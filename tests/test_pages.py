@@ -1,0 +1,242 @@
+"""Every page in AppTest (full data, a period with no incidents, a single month), URL state, shared
+filters, KPIs against independent counts, the drill-down helpers and the UI catalogues."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from pfd import app, i18n, views
+from pfd.filters import Filters
+from pfd.vocab import CONVICTION_OUTCOMES, CUSTODIAL_OUTCOMES, LANGUAGES, OUTCOME
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ("overview", "assaults", "detentions", "blockings", "court", "people", "methodology")
+CHART_PAGES = ("overview", "assaults", "detentions", "blockings", "court")
+STATES = {
+    "full": {"from": "2019-01", "to": "2020-12"},
+    "empty": {"from": "2020-01", "to": "2020-01"},  # no fixture incident in January 2020
+    "single": {"from": "2020-02", "to": "2020-02"},
+}
+
+
+@pytest.fixture
+def new_app(fixture_build, monkeypatch):
+    """A fresh AppTest (its own session) over the fixture build, optionally opened with a query string."""
+    monkeypatch.setenv("PFD_PROCESSED_DIR", str(fixture_build))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    original_init = PagesManager.__init__
+
+    def v2_init(self, *args, **kwargs):  # keep st.navigation (v2) mode, see tests/test_app_smoke.py
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", v2_init)
+
+    def make(params: dict | None = None) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for k, v in (params or {}).items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return make
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_every_page_renders_without_exception(new_app, state):
+    at = new_app(STATES[state])
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, state, at.exception)
+        assert at.header[0].value == i18n.t(f"page.{page}", "en")
+        if page in CHART_PAGES:
+            assert len(at.get("plotly_chart")) >= 1, (page, state)
+        if state == "empty" and page in CHART_PAGES:
+            assert i18n.t("list.empty", "en") in [x.value for x in at.info], (page, at.info)
+
+
+def test_empty_period_shows_zero_kpis_and_a_clear_message(new_app):
+    at = new_app(STATES["empty"])
+    m = metrics(at)
+    assert (m["Incidents"], m["Physical assaults"], m["Detentions"], m["Convictions"]) == ("0", "0", "0", "0")
+    assert m["Prison sentences (years)"] == "0.0"
+
+
+def test_a_link_opens_the_same_filters_and_kpis_as_setting_them_by_hand(new_app):
+    params = {"from": "2020-02", "to": "2020-12", "kind": "detention,physical_assault", "role": "journalist",
+              "count": "people", "lang": "ru"}  # fmt: skip
+    by_link = new_app(params)
+    by_hand = new_app()
+    by_hand.sidebar.selectbox(key="w_from_en").set_value(date(2020, 2, 1))
+    by_hand.sidebar.multiselect(key="w_kind_en").set_value(["detention", "physical_assault"])
+    by_hand.sidebar.multiselect(key="w_role_en").set_value(["journalist"])
+    by_hand.sidebar.radio(key="w_count").set_value("people")
+    by_hand.sidebar.selectbox(key="w_lang").set_value("ru").run()
+    expected = Filters(start=date(2020, 2, 1), end=date(2020, 12, 31), categories=("detention", "physical_assault"),
+                       roles=("journalist",), count="people", lang="ru")  # fmt: skip
+    assert by_link.session_state["pfd_filters"] == expected == by_hand.session_state["pfd_filters"]
+    assert metrics(by_link) == metrics(by_hand)
+    assert metrics(by_link)["Пострадавшие"] == "14"  # Fixture Person A and a group of 13 journalists
+    assert {k: by_hand.query_params[k] for k in by_hand.query_params.keys()} == params
+
+
+def test_every_page_sees_the_shared_filters(new_app):
+    at = new_app()
+    at.sidebar.multiselect(key="w_role_en").set_value(["blogger"]).run()
+    expected = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31), roles=("blogger",))
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, at.exception
+        assert at.session_state["pfd_filters"] == expected, page
+        assert at.sidebar.multiselect(key="w_role_en").value == ["blogger"]
+    at.switch_page("pages/detentions.py").run()
+    assert metrics(at)["Detentions"] == "1"  # DET-3, the only blogger detained in 2020
+    assert app.plain("1 incident · Jan\u2009–\u2009Dec 2020 · detentions · blogger") in captions(at)
+
+
+def test_overview_kpis_equal_independent_counts(new_app, fixture_build):
+    inc = pd.read_parquet(fixture_build / "incidents.parquet")
+    year = pd.to_datetime(inc["date"]).dt.year
+    in_2020 = inc[year == 2020]  # every fixture date in 2020 is known to the day or month
+    m = metrics(new_app())
+    assert m["Incidents"] == str(len(in_2020))
+    assert m["Physical assaults"] == str(int((in_2020["category"] == "physical_assault").sum()))
+    assert m["Detentions"] == str(int((in_2020["category"] == "detention").sum()))
+    assert (m["Websites blocked at period end"], m["Convictions"], m["Prison sentences (years)"]) == ("1", "2", "4.3")
+
+
+def test_people_page_finds_a_spelling_variant_and_draws_one_timeline(new_app):
+    at = new_app({"person": "persson"})
+    at.switch_page("pages/people.py").run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="pfd_person").value == "persson"
+    assert at.selectbox[0].options[0].startswith("Fixture Person A — Journalist · 4 incidents")
+    assert len(at.get("plotly_chart")) == 1
+    # captions carry data-derived text made inert for Markdown (app.plain), as shown in the browser
+    assert app.plain("4 incidents, all dates and kinds (the sidebar filters do not apply)") in captions(at)
+    assert at.query_params["person"] == "persson"
+
+
+def test_methodology_renders_the_declared_rules_and_offers_downloads(new_app):
+    at = new_app()
+    at.switch_page("pages/methodology.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    rule = next(m.value for m in at.markdown if m.value.startswith("- Convictions"))
+    for code in CONVICTION_OUTCOMES | CUSTODIAL_OUTCOMES:
+        assert OUTCOME.label(code, "en") in text, code
+    assert "Prison sentence, Suspended sentence, Restriction of liberty, Corrective labour, Fine" in rule
+    assert len(at.get("download_button")) == 3
+    assert [b.label for b in at.get("download_button")] == ["Incidents (CSV)", "Dataset (XLSX)", "Parquet tables (ZIP)"]
+
+
+# -- drill-down helpers (the browser check is in the report's screenshots) ----------------------------
+
+LIST = pd.DataFrame(
+    {
+        "incident_id": ["A", "B", "C", "D"],
+        "date": [date(2020, 2, 11), date(2020, 2, 1), date(2020, 1, 1), date(2020, 3, 5)],
+        "date_precision": ["day", "month", "year", "day"],
+        "category": ["detention", "physical_assault", "detention", "detention"],
+        "perpetrator": ["police", None, "police", "court"],
+    }
+)
+
+
+def test_a_selected_bar_selects_its_incidents_never_year_only_ones():
+    assert views.ids_by_month(LIST, [["2020-02-01", "detention"]], "category") == {"A"}
+    assert views.ids_by_month(LIST, [["2020-01-01", "detention"]], "category") == set()  # C is 2020, not January
+    assert views.ids_by_month(LIST, [], "category") is None
+
+
+def test_a_selected_breakdown_bar_and_unknown():
+    assert views.ids_by_key(LIST, [["unknown"]], "perpetrator") == {"B"}
+    assert views.ids_by_key(LIST, [["police"], ["court"]], "perpetrator") == {"A", "C", "D"}
+
+
+def test_selections_in_several_charts_narrow_together():
+    d = views.Drill(LIST)
+    d.narrow(views.ids_by_key(LIST, [["police"]], "perpetrator"), "Police")
+    d.narrow(views.ids_by_month(LIST, [["2020-02-01", "detention"]], "category"), "Feb 2020 — Detentions")
+    d.narrow(None, "ignored")
+    assert (d.shown["incident_id"].tolist(), d.labels) == (["A"], ["Police", "Feb 2020 — Detentions"])
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "lang", "upper", "words"),
+    [
+        (26, "at_least", "en", None, "at least 26"),
+        (26, "at_least", "ru", None, "не менее 26"),
+        (26, "at_least", "az", None, "ən azı 26"),
+        (130, "more_than", "en", None, "more than 130"),
+        (130, "more_than", "az", None, "130-dan çox"),
+        (15, "more_than", "az", None, "15-dən çox"),
+        (40, "about", "ru", None, "около 40"),
+        (90, "range_min", "en", 146, "between 90 and 146"),
+        (13, "exactly", "en", None, "exactly 13"),
+    ],
+)
+def test_published_figures_in_words(value, qualifier, lang, upper, words):
+    assert views.figure_in_words(value, qualifier, lang, upper) == words
+
+
+@pytest.mark.parametrize(("n", "suffix"), [(1, "-dən"), (6, "-dan"), (10, "-dan"), (20, "-dən"), (100, "-dən"),
+                                          (1000, "-dən"), (1_000_000, "-dan"), (146, "-dan"), (15, "-dən")])  # fmt: skip
+def test_azerbaijani_ablative_after_numbers(n, suffix):
+    assert views.az_ablative(n) == suffix
+
+
+def test_range_figures_are_paired():
+    figs = pd.DataFrame(
+        dict(figure_id=["a", "b", "c"], source_id="s", indicator=["x", "x", "y"], period_start=date(2020, 1, 1),
+             period_end=date(2020, 12, 31), qualifier=["range_min", "range_max", "exactly"], value=[90.0, 146.0, 5.0])
+    )  # fmt: skip
+    paired = views.pair_ranges(figs)
+    assert paired["figure_id"].tolist() == ["a", "c"] and paired["upper"].tolist()[0] == 146.0
+
+
+# -- the UI catalogues ---------------------------------------------------------------------------------
+
+MY_FILES = ["dashboard.py", *(f"pages/{p}.py" for p in PAGES), "pfd/app.py", "pfd/views.py", "pfd/charts.py",
+            "pfd/exports.py", "pfd/filters.py"]  # fmt: skip
+KEY = re.compile(r'"((?:page|sidebar|caption|unit|chart|kpi|list|common|lang|overview|assaults|detentions|blockings'
+                 r'|court|people|published|method|download|app)\.[a-z_0-9]+)"')  # fmt: skip
+OTHERS = ("report.", "present.", "export.", "meta.")
+
+
+def test_every_ui_string_used_exists_in_every_language():
+    used = {k for f in MY_FILES for k in KEY.findall((ROOT / f).read_text(encoding="utf-8"))}
+    assert len(used) > 150
+    for lang in LANGUAGES:
+        missing = sorted(k for k in used if k not in i18n.catalogue(lang))
+        assert missing == [], (lang, missing)
+
+
+def test_translations_have_the_same_keys_and_placeholders_as_english():
+    en = {k: v for k, v in i18n.catalogue("en").items() if not k.startswith(OTHERS)}
+    fields = lambda text: sorted({f for _, f, _, _ in string.Formatter().parse(text) if f})  # noqa: E731
+    for lang in ("ru", "az"):
+        cat = i18n.catalogue(lang)
+        assert sorted(k for k in en if k not in cat) == [], lang
+        wrong = [k for k, v in en.items() if fields(v) != [f for f in fields(cat[k]) if f != "suffix"]]
+        assert wrong == [], (lang, wrong)
+        for key in i18n.needs_review(lang):
+            assert key in cat, (lang, key)

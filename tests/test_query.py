@@ -1,0 +1,477 @@
+"""The query layer on small fixture builds, against hand-checked values and independent pandas counts.
+
+``rules_build`` is a dataset made for the counting rules (appeals, reduced sentences, chains of
+appeals without a case id, month- and year-precision dates and blocks, status_as_of, cyberattacks,
+groups); every expected number below is worked out by hand in the comments.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from etl.cli import main as etl_main
+from pfd.filters import Filters
+from pfd.query import Query, fold_name, overview
+from tests import fixtures
+
+Y2020 = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
+H2_2020 = Filters(start=date(2020, 7, 1), end=date(2020, 12, 31))
+
+
+def _row(**kw) -> dict:
+    base = dict(
+        victim="Someone",
+        person_id="",
+        victim_role="journalist",
+        group_size="",
+        outlet="",
+        location="Baku",
+        perpetrator="unknown",
+        summary="Rules fixture.",
+        source_ids="src-a",
+        source_locators="Section 1",
+        related_ids="",
+        case_id="",
+        notes="",
+        confidential="false",
+    )
+    base.update(kw)
+    return base
+
+
+def _court(**kw) -> dict:
+    return _row(
+        perpetrator="court",
+        **{
+            "court": "",
+            "charge": "",
+            "sentence_months": "",
+            "fine_amount": "",
+            "fine_currency": "",
+            "appeal_of": "",
+            **kw,
+        },
+    )
+
+
+def rules_tables() -> dict[str, list[dict]]:
+    sources = fixtures.rows("sources") + [
+        dict(
+            source_id="src-c",
+            title="Rules report C",
+            publisher="Rules NGO",
+            published_on="2021-01-10",
+            url="",
+            language="en",
+            coverage_start="2019-01-01",
+            coverage_end="2020-12-31",
+            licence="",
+            notes="",
+        )
+    ]
+    people = [
+        dict(person_id=f"P-{i}", name=name, aliases=alias, role="journalist", notes="")
+        for i, name, alias in (
+            (1, "Person One", "Persson Uno|Персон Один"),
+            (2, "Person Two", ""),
+            (3, "Person Three", ""),
+            (4, "Hüseynova Xədicə", "Khadija Huseynova"),
+        )
+    ]
+    a = dict(context="protest", injured="unknown", equipment_damaged_or_seized="unknown")
+    assaults = [
+        _row(incident_id="RA-1", date="2020-03-05", victim="Person One", person_id="P-1", outlet="Outlet X",
+             perpetrator="police", assault_type="beating", **{**a, "injured": "yes"}),
+        _row(incident_id="RA-2", date="2020-03", victim="5 journalists", group_size="5", outlet="Outlet X",
+             perpetrator="police", assault_type="violence_at_protest", **a),
+        _row(incident_id="RA-3", date="2020", victim="Person Two", person_id="P-2", assault_type="stabbing",
+             **{**a, "context": "unknown", "equipment_damaged_or_seized": "yes"}),
+        _row(incident_id="RA-4", date="2019", victim="Person Three", person_id="P-3", assault_type="beating", **a),
+        _row(incident_id="RA-5", date="2020-07-10", victim="Person One", person_id="P-1",
+             perpetrator="unidentified_attackers", assault_type="beating", **{**a, "context": "reporting"}),
+    ]  # fmt: skip
+    d = dict(charge="", released_on="", duration_days="")
+    detentions = [
+        _row(incident_id="RD-1", date="2020-03-05", victim="Person One", person_id="P-1", perpetrator="police",
+             detention_type="administrative_detention", **{**d, "duration_days": "15"}),
+        _row(incident_id="RD-2", date="2020-04-01", victim="Hüseynova Xədicə", person_id="P-4",
+             detention_type="administrative_detention", **{**d, "released_on": "2020-04-11"}),
+        _row(incident_id="RD-3", date="2020-05", victim="Person Two", person_id="P-2",
+             detention_type="administrative_detention", **d),
+        _row(incident_id="RD-4", date="2020-06-02", victim="Person Three", person_id="P-3",
+             detention_type="pretrial_detention", **{**d, "released_on": "2020-09-30"}),
+    ]  # fmt: skip
+    b = dict(victim_role="website", blocked_from="", blocked_until="", status_as_of="", basis="")
+    blockings = [
+        _row(incident_id="RB-1", date="2020-02-10", victim="a.az", blocking_type="court_ordered_block", domain="a.az",
+             **{**b, "blocked_from": "2020-02-10", "blocked_until": "2020-04-05", "status_as_of": "2020-04-05"}),
+        _row(incident_id="RB-2", date="2020-03", victim="b.az", blocking_type="administrative_block", domain="B.az",
+             **{**b, "blocked_from": "2020-03", "status_as_of": "2020-06-30"}),
+        _row(incident_id="RB-3", date="2020", victim="c.az", blocking_type="unknown", domain="c.az",
+             **{**b, "status_as_of": "2020-12-31"}),
+        _row(incident_id="RB-4", date="2020-05-01", victim="d.az", blocking_type="cyberattack", domain="d.az",
+             **{**b, "blocked_from": "2020-05-01", "blocked_until": "2020-05-03", "status_as_of": "2020-05-03"}),
+        _row(incident_id="RB-5", date="2019-06-01", victim="e.az", blocking_type="court_ordered_block", domain="e.az",
+             source_ids="src-c", **{**b, "blocked_from": "2019-06-01", "status_as_of": "2020-02-15"}),
+    ]  # fmt: skip
+    court = [
+        _court(incident_id="RC-1", date="2020-02-10", victim="Person One", person_id="P-1", case_id="K1",
+               outcome="prison_sentence", sentence_months="24"),
+        _court(incident_id="RC-2", date="2020-06-15", victim="Person One", person_id="P-1", case_id="K1",
+               outcome="acquittal", appeal_of="RC-1"),
+        _court(incident_id="RC-3", date="2020-04-20", victim="Person Two", person_id="P-2", case_id="K2",
+               outcome="prison_sentence", sentence_months="60"),
+        _court(incident_id="RC-4", date="2021-02-01", victim="Person Two", person_id="P-2", case_id="K2",
+               outcome="sentence_reduced", sentence_months="36", appeal_of="RC-3"),
+        _court(incident_id="RC-5", date="2020-05-05", victim="Person Three", person_id="P-3",
+               outcome="suspended_sentence", sentence_months="12"),
+        _court(incident_id="RC-6", date="2020-07-01", victim="Hüseynova Xədicə", person_id="P-4",
+               outcome="prison_sentence", sentence_months="12"),
+        _court(incident_id="RC-7", date="2020-09-01", victim="Hüseynova Xədicə", person_id="P-4",
+               outcome="appeal_rejected", appeal_of="RC-6"),
+        _court(incident_id="RC-8", date="2019", victim="Person Three", person_id="P-3", case_id="K5",
+               outcome="fine", fine_amount="100", fine_currency="AZN", source_ids="src-c"),
+        _court(incident_id="RC-9", date="2020-08-08", victim="Person Two", person_id="P-2", outcome="acquittal"),
+        _court(incident_id="RC-10", date="2020-10", victim="Hüseynova Xədicə", person_id="P-4", case_id="K6",
+               outcome="prison_sentence"),
+        _court(incident_id="RC-11", date="2020-11-11", victim="Person One", person_id="P-1", case_id="K7",
+               outcome="pending"),
+        _court(incident_id="RC-12", date="2020-12-01", victim="Person Three", person_id="P-3",
+               outcome="fine", fine_amount="250", fine_currency="EUR"),
+    ]  # fmt: skip
+    fig = dict(source_id="src-a", source_locator="p. 1", subcategory="", description="x", notes="")
+    figures = [
+        dict(fig, figure_id="F-1", period_start="2020-01-01", period_end="2020-12-31", category="physical_assault",
+             indicator="assaults", value="26", qualifier="at_least", unit="incidents"),
+        dict(fig, figure_id="F-2", period_start="2020-03-01", period_end="2020-04-30", category="detention",
+             subcategory="administrative_detention", indicator="admin", value="3", qualifier="exactly", unit="people"),
+        dict(fig, figure_id="F-3", period_start="2020-01-01", period_end="2020-12-31", category="website_blocking",
+             indicator="sites", value="10", qualifier="more_than", unit="websites"),
+        dict(fig, figure_id="F-4", period_start="2020-01-01", period_end="2020-12-31", category="",
+             indicator="other", value="130", qualifier="more_than", unit="incidents"),
+        dict(fig, figure_id="F-5", period_start="2020-03-05", period_end="2020-03-05", category="physical_assault",
+             indicator="day", value="1", qualifier="exactly", unit="incidents"),
+        dict(fig, figure_id="F-6", period_start="2019-01-01", period_end="2019-12-31", category="physical_assault",
+             indicator="old", value="9", qualifier="about", unit="incidents"),
+    ]  # fmt: skip
+    return dict(
+        sources=sources,
+        people=people,
+        assaults=assaults,
+        detentions=detentions,
+        blockings=blockings,
+        court_outcomes=court,
+        published_figures=figures,
+    )
+
+
+@pytest.fixture(scope="module")
+def rules_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rules-build")
+    raw = fixtures.write_raw(root / "raw", **rules_tables())
+    out = root / "processed"
+    assert etl_main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def q(rules_build) -> Query:
+    return Query(rules_build)
+
+
+@pytest.fixture(scope="module")
+def fq(fixture_build) -> Query:
+    return Query(fixture_build)
+
+
+def test_the_rules_build_compiled_every_row(q):
+    assert q.manifest["rejected_rows"] == 0
+    assert q.manifest["outputs"]["incidents.parquet"] == 5 + 4 + 5 + 12
+
+
+# -- periods and precision ---------------------------------------------------------------------
+
+
+def test_a_year_precision_incident_counts_only_when_its_whole_year_is_inside(q):
+    ids = lambda f: sorted(q.incidents(f)["incident_id"])  # noqa: E731
+    # RA-3 (2020) and RB-3 (2020) are in the year 2020 ...
+    assert {"RA-3", "RB-3"} <= set(ids(Y2020))
+    # ... but not in its second half, nor in a single month
+    assert not {"RA-3", "RB-3"} & set(ids(H2_2020))
+    assert ids(Filters(start=date(2020, 1, 1), end=date(2020, 1, 31))) == []
+
+
+def test_a_month_precision_incident_counts_in_its_month_only(q):
+    march = Filters(start=date(2020, 3, 1), end=date(2020, 3, 31))
+    assert sorted(q.incidents(march)["incident_id"]) == ["RA-1", "RA-2", "RB-2", "RD-1"]
+    april = Filters(start=date(2020, 4, 1), end=date(2020, 4, 30))
+    assert "RA-2" not in set(q.incidents(april)["incident_id"])
+
+
+def test_year_only_incidents_of_a_cut_year_are_counted_apart(q):
+    cut = Filters(start=date(2019, 7, 1), end=date(2020, 6, 30))
+    assert q.year_only_apart(cut) == 4  # RA-4 (2019), RC-8 (2019), RA-3 (2020), RB-3 (2020)
+    assert q.year_only_apart(Y2020) == 0
+    assert q.year_only_in_period(Y2020) == 2  # RA-3, RB-3
+
+
+def test_monthly_has_every_month_with_zeros_and_leaves_year_only_out(q):
+    m = q.monthly(Y2020, "category")
+    assert len(m) == 12 * 4
+    assert m["month"].nunique() == 12
+    pivot = m.pivot(index="month", columns="key", values="n")
+    assert pivot["physical_assault"].tolist() == [0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    assert pivot["detention"].tolist() == [0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]
+    assert pivot["website_blocking"].tolist() == [0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert pivot["court_outcome"].tolist() == [0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    assert int(m["n"].sum()) == 22 - 2  # every 2020 incident except the two known only to the year
+    assert m["monitored"].all()
+
+
+def test_monthly_marks_months_outside_every_source_as_not_monitored(fq):
+    f = Filters(start=date(2019, 11, 1), end=date(2020, 2, 29))
+    m = fq.monthly(f, "category").groupby("month")["monitored"].first()
+    assert m.tolist() == [False, False, True, True]
+
+
+def test_monthly_by_people_counts_people_not_incidents(q):
+    m = q.monthly(Y2020.with_(count="people", categories=("physical_assault",)), "category")
+    assert m["n"].tolist() == [0, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0]  # March: Person One + a group of 5
+
+
+def test_monthly_by_assault_context(q):
+    m = q.monthly(Y2020.with_(categories=("physical_assault",)), "context")
+    got = {(r.month.month, r.key): r.n for r in m.itertuples() if r.n}
+    assert got == {(3, "protest"): 2, (7, "reporting"): 1}
+
+
+# -- KPIs ----------------------------------------------------------------------------------------
+
+
+def test_kpis_for_2020_hand_checked(q):
+    k = q.kpis(Y2020)
+    got = {key: k[key] for key in (
+        "incidents", "people", "assaults", "assaults_people", "detentions", "detentions_people",
+        "blocking_incidents", "cyberattacks", "court_outcomes", "year_only_in_period", "convictions",
+        "convictions_people", "overturned", "acquittals", "prison_months", "prison_unknown", "websites_blocked",
+    )}  # fmt: skip
+    assert got == {
+        "incidents": 22,  # 4 assaults + 4 detentions + 4 blockings + 10 court decisions
+        "people": 13,  # P-1..P-4, a group of 5, four websites without a person id
+        "assaults": 4,
+        "assaults_people": 7,  # Person One (twice), a group of 5, Person Two
+        "detentions": 4,
+        "detentions_people": 4,
+        "blocking_incidents": 3,
+        "cyberattacks": 1,
+        "court_outcomes": 10,
+        "year_only_in_period": 2,
+        "convictions": 5,  # K2, RC-5, RC-6 (chain with RC-7), K6, RC-12; K1 was overturned
+        "convictions_people": 3,  # P-2, P-3, P-4
+        "overturned": 1,  # K1: convicted in February, acquitted on appeal in June
+        "acquittals": 2,  # RC-2 (K1) and RC-9
+        "prison_months": 48.0,  # K2 reduced to 36 on appeal + RC-6 12; K6 has no stated term
+        "prison_unknown": 1,
+        "websites_blocked": 1,  # c.az, confirmed on 31 December
+    }
+    assert k["prison_years"] == 4.0
+    assert k["previous"] is None and k["comparable"] is False  # 2019 is not monitored by src-a/src-b
+
+
+def test_kpis_compare_with_the_previous_period_only_when_sources_cover_both(q):
+    k = q.kpis(H2_2020)
+    assert k["comparable"] is True
+    assert (k["incidents"], k["previous"]["incidents"]) == (7, 13)  # RA-5 + six court decisions | first half
+    assert (k["convictions"], k["previous"]["convictions"]) == (3, 2)  # RC-6, K6, RC-12 | K2, RC-5
+    assert (k["start"], k["end"]) == (date(2020, 7, 1), date(2020, 12, 31))
+    assert (k["previous"]["start"], k["previous"]["end"]) == (date(2020, 1, 1), date(2020, 6, 30))
+    assert k["previous"]["websites_blocked"] == 1  # b.az, confirmed to 30 June
+
+
+def test_kpis_follow_the_other_filters(q):
+    k = q.kpis(Y2020.with_(perpetrators=("police",)))
+    assert (k["incidents"], k["assaults"], k["detentions"]) == (3, 2, 1)
+    assert q.kpis(Y2020.with_(categories=("detention",)))["websites_blocked"] == 0
+
+
+def test_kpis_equal_counts_computed_independently_with_pandas(fixture_build, fq):
+    """The fixture build read with pandas, the period rule written out again: same numbers."""
+    inc = pd.read_parquet(fixture_build / "incidents.parquet")
+    day = pd.to_datetime(inc["date"])
+    year_end = pd.to_datetime(day.dt.year.astype(str) + "-12-31")
+    month_end = day + pd.offsets.MonthEnd(0)
+    last = day.where(inc["date_precision"] == "day", month_end.where(inc["date_precision"] == "month", year_end))
+    for f in (Y2020, Filters(start=date(2020, 2, 1), end=date(2020, 3, 31)), H2_2020):
+        s, e = pd.Timestamp(f.start), pd.Timestamp(f.end)
+        sel = inc[(day >= s) & (last <= e)]
+        k = fq.kpis(f)
+        assert k["incidents"] == len(sel)
+        for cat, key in (
+            ("physical_assault", "assaults"),
+            ("detention", "detentions"),
+            ("court_outcome", "court_outcomes"),
+        ):
+            assert k[key] == int((sel["category"] == cat).sum()), (f, key)
+        named = sel["person_id"].dropna().nunique()
+        unnamed = sel.loc[sel["person_id"].isna(), "group_size"].fillna(1).sum()
+        assert k["people"] == named + int(unnamed)
+
+
+def test_fixture_kpis_hand_checked(fq):
+    k = fq.kpis(fq.default_filters())
+    assert (k["incidents"], k["people"], k["detentions"], k["convictions"], k["prison_months"]) == (10, 18, 3, 2, 51.0)
+    assert k["websites_blocked"] == 1  # fixture-news.az still blocked on 31 December; Facebook ended 14 Nov
+
+
+def test_overview_returns_everything_the_page_shows_in_one_call(q):
+    o = overview(q, Y2020)
+    assert set(o) == {"kpis", "monthly", "events", "published", "top_outlets", "sources"}
+    assert o["kpis"]["incidents"] == 22
+    assert int(o["monthly"]["n"].sum()) == 20
+    assert o["top_outlets"].values.tolist() == [["Outlet X", 2], ["a.az", 1], ["b.az", 1], ["c.az", 1], ["d.az", 1]]
+    assert o["sources"][["source_id", "n"]].values.tolist() == [["src-a", 22]]
+
+
+# -- court ---------------------------------------------------------------------------------------
+
+
+def test_court_cases_latest_outcome_per_case(q):
+    cases = q.court_cases(Y2020)
+    got = {r.case_key: (r.status, r.verdict, None if pd.isna(r.sentence_months) else r.sentence_months, r.custodial)
+           for r in cases.itertuples()}  # fmt: skip
+    assert got == {
+        "case:K1": ("overturned", "acquittal", None, False),
+        "case:K2": ("conviction", "sentence_reduced", 36.0, True),
+        "chain:RC-5": ("conviction", "suspended_sentence", 12.0, False),
+        "chain:RC-6": ("conviction", "prison_sentence", 12.0, True),
+        "chain:RC-9": ("acquittal", "acquittal", None, False),
+        "case:K6": ("conviction", "prison_sentence", None, True),
+        "chain:RC-12": ("conviction", "fine", None, False),
+    }
+    assert q.case_incident_ids(Y2020, ["chain:RC-6", "case:K1"]) == ["RC-1", "RC-2", "RC-6", "RC-7"]
+
+
+def test_a_conviction_before_the_period_is_not_counted_in_it(q):
+    assert q.kpis(Filters(start=date(2021, 1, 1), end=date(2021, 12, 31)))["convictions"] == 0  # RC-4 reduces K2
+    assert q.kpis(Filters(start=date(2019, 1, 1), end=date(2019, 12, 31)))["convictions"] == 1  # RC-8, K5
+
+
+def test_fines_per_currency(q):
+    assert q.fines(Y2020).values.tolist() == [["EUR", 1, 250.0, 0]]
+    assert q.fines(Filters(start=date(2019, 1, 1), end=date(2019, 12, 31))).values.tolist() == [["AZN", 1, 100.0, 0]]
+
+
+# -- detentions ------------------------------------------------------------------------------------
+
+
+def test_detention_days_stated_or_from_exact_dates(q):
+    assert q.detention_days(Y2020) == {"days": 25, "with_days": 2, "without_days": 1}  # 15 stated + 10 computed
+    longest = q.longest_held(Y2020)
+    assert longest[["incident_id", "n", "stated"]].values.tolist() == [
+        ["RD-4", 120, False],  # 2 June → 30 September
+        ["RD-1", 15, True],
+        ["RD-2", 10, False],
+    ]
+
+
+# -- blocks ----------------------------------------------------------------------------------------
+
+
+def test_blocked_at_never_assumes_past_status_as_of(q):
+    f = Y2020
+    assert q.blocked_at(f, date(2020, 12, 31)) == 1  # c.az (confirmed that day); b.az only to 30 June
+    assert q.blocked_at(f, date(2020, 6, 30)) == 1  # b.az; c.az's start is known only to the year
+    assert q.blocked_at(f, date(2020, 7, 1)) == 0
+    # b.az began in March (known to the month): certain only from 31 March; e.az last confirmed 15 February
+    assert q.blocked_at(f, date(2020, 3, 15)) == 1  # a.az
+
+
+def test_blocked_at_with_a_start_known_only_to_the_month(q):
+    assert q.blocked_at(Y2020, date(2020, 3, 31)) == 2  # a.az, and b.az from the last day of March
+    assert q.blocked_at(Y2020, date(2020, 2, 15)) == 2  # a.az and e.az (confirmed that day)
+    assert q.blocked_at(Y2020, date(2020, 2, 16)) == 1  # e.az no longer confirmed
+
+
+def test_active_blocks_per_month(q):
+    a = q.active_blocks_by_month(Y2020)
+    assert a["confirmed"].tolist() == [1, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 1]
+    assert a["start_uncertain"].tolist() == [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]  # c.az, known only to 2020
+    assert a["n"].tolist() == a["confirmed"].tolist()
+
+
+def test_block_timeline_rows(q):
+    t = q.block_timeline(Y2020)
+    got = [(r.domain, r.start_precision, r.start_certain, r.end_confirmed, r.open_ended) for r in t.itertuples()]
+    assert got == [
+        ("e.az", "day", date(2019, 6, 1), date(2020, 2, 15), True),
+        ("c.az", "year", date(2020, 12, 31), date(2020, 12, 31), True),
+        ("a.az", "day", date(2020, 2, 10), date(2020, 4, 5), False),
+        ("B.az", "month", date(2020, 3, 31), date(2020, 6, 30), True),
+    ]
+
+
+def test_cyberattacks_are_apart(q):
+    assert q.cyberattacks(Y2020)["incident_id"].tolist() == ["RB-4"]
+
+
+# -- published figures ---------------------------------------------------------------------------
+
+
+def test_published_vs_documented_same_kind_period_and_unit(q):
+    p = q.published_vs_documented(Y2020).set_index("figure_id")
+    assert sorted(p.index) == ["F-1", "F-2", "F-3", "F-4", "F-5"]  # F-6 lies in 2019
+    got = {fid: (None if pd.isna(p.loc[fid, "documented"]) else int(p.loc[fid, "documented"])) for fid in p.index}
+    assert got == {
+        "F-1": 4,  # assaults in 2020: RA-1, RA-2, RA-3, RA-5
+        "F-2": 2,  # people in administrative detention in March–April: P-1, P-4
+        "F-3": 3,  # distinct blocked domains in 2020: a.az, b.az, c.az (the cyberattack is not a block)
+        "F-4": None,  # no kind: no itemised counterpart
+        "F-5": 1,  # 5 March only: RA-1 (RA-2 is known only to the month)
+    }
+    assert list(p.loc["F-1", "incident_ids"]) == ["RA-3", "RA-2", "RA-1", "RA-5"]  # by stored date
+    assert p.loc["F-2", "documented_unit"] == "people"
+
+
+def test_published_figures_ignore_the_sidebars_other_filters(q):
+    p = q.published_vs_documented(Y2020.with_(perpetrators=("police",))).set_index("figure_id")
+    assert int(p.loc["F-1", "documented"]) == 4
+
+
+# -- people ----------------------------------------------------------------------------------------
+
+
+def test_fold_name_folds_case_accents_and_transliterations():
+    assert fold_name("Hüseynova") == fold_name("HUSEYNOVA") == "huseinova"
+    assert fold_name("Xədicə") == fold_name("Khadija")
+
+
+def test_search_finds_aliases_and_spelling_variants(q):
+    assert q.search(Y2020, "persson")["key"].tolist() == ["P-1"]
+    assert q.search(Y2020, "ПЕРСОН")["key"].tolist() == ["P-1"]
+    assert q.search(Y2020, "khadija huseynova")["key"].tolist() == ["P-4"]
+    assert q.search(Y2020, "Xədicə")["key"].tolist() == ["P-4"]
+    assert q.search(Y2020, "outlet x")[["kind", "key", "incidents"]].values.tolist() == [["outlet", "Outlet X", 2]]
+    assert q.search(Y2020, "x").empty  # too short to search
+
+
+def test_timeline_of_one_person_across_kinds_in_date_order(q):
+    t = q.timeline(Y2020, "person", "P-1")
+    assert t["incident_id"].tolist() == ["RC-1", "RA-1", "RD-1", "RC-2", "RA-5", "RC-11"]
+    assert q.timeline(H2_2020, "person", "P-1", True)["incident_id"].tolist() == ["RA-5", "RC-11"]
+    assert list(t.iloc[0]["source_titles"]) == ["Fixture report A"]
+
+
+def test_default_period_is_the_latest_year_a_source_covers_in_full(q, fq):
+    assert (fq.default_filters().start, fq.default_filters().end) == (date(2020, 1, 1), date(2020, 12, 31))
+    assert (q.default_filters().start, q.default_filters().end) == (date(2020, 1, 1), date(2020, 12, 31))
+
+
+def test_source_contributions(q):
+    c = q.source_contributions().set_index("source_id")
+    assert c.loc["src-a", "incidents"] == 26 - 2  # every incident cites src-a except RB-5 and RC-8
+    assert c.loc["src-c", "incidents"] == 2
+    assert c.loc["src-c", "website_blocking"] == 1
+    assert c.loc["src-a", "figures"] == 6
