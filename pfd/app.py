@@ -56,7 +56,24 @@ def data(method: str, f: Filters | None = None, *args: Any) -> Any:
     return _cached(build_id(), method, f or filters(), tuple(args))
 
 
+def _require_router() -> None:
+    """Make sure dashboard.py (the router with the shared filters) runs before any page.
+
+    A deep link (``/detentions?lang=az``) opened as the first request of a fresh server runs
+    the page in Streamlit's legacy pages-folder mode, because a ``pages/`` folder sits beside
+    the entry and ``st.navigation`` has not been called yet: no shared filters, no URL state,
+    English. Switch to navigation mode and rerun, so the router runs first, as on every other
+    request.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def filters() -> Filters:
+    _require_router()
     f = st.session_state.get(FILTERS_KEY)
     if f is None:  # a page run on its own (tests): defaults
         f = get_query().default_filters()
@@ -281,7 +298,6 @@ def download_buttons(
         key=f"csv-{key}",
         on_click="ignore",
         width="stretch",
-        icon=":material/download:",
     )
     c2.download_button(
         t("download.xlsx_button"),
@@ -291,7 +307,6 @@ def download_buttons(
         key=f"xlsx-{key}",
         on_click="ignore",
         width="stretch",
-        icon=":material/download:",
     )
 
 
