@@ -199,14 +199,16 @@ if st.query_params.to_dict() != params:
     st.query_params.from_dict(params)
 
 # -- 4. route ---------------------------------------------------------------------------------
+# no icons: Streamlit fetches Material icons from fonts.gstatic.com, and a page view must not tell a
+# third party who looked at what
 PAGES = [
-    ("pages/overview.py", "page.overview", ":material/dashboard:", True),
-    ("pages/assaults.py", "page.assaults", ":material/personal_injury:", False),
-    ("pages/detentions.py", "page.detentions", ":material/lock:", False),
-    ("pages/blockings.py", "page.blockings", ":material/block:", False),
-    ("pages/court.py", "page.court", ":material/gavel:", False),
-    ("pages/people.py", "page.people", ":material/person_search:", False),
-    ("pages/methodology.py", "page.methodology", ":material/menu_book:", False),
+    ("pages/overview.py", "page.overview", None, True),
+    ("pages/assaults.py", "page.assaults", None, False),
+    ("pages/detentions.py", "page.detentions", None, False),
+    ("pages/blockings.py", "page.blockings", None, False),
+    ("pages/court.py", "page.court", None, False),
+    ("pages/people.py", "page.people", None, False),
+    ("pages/methodology.py", "page.methodology", None, False),
 ]
 nav = st.navigation(
     [st.Page(path, title=i18n.t(key, lg), icon=icon, default=default) for path, key, icon, default in PAGES]

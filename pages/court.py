@@ -21,7 +21,7 @@ fines = app.data("fines", f)
 drill = views.Drill(incidents)
 people = f.count == "people"
 
-c = st.columns(5)
+c = st.columns(3) + st.columns(3)[:2]
 c[0].metric(i18n.t("court.decisions", lg), i18n.number(k["court_outcomes"], lg), border=True)
 c[1].metric(
     i18n.t("kpi.convictions", lg),

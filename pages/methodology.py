@@ -175,7 +175,6 @@ d1.download_button(
     on_click="ignore",
     key="full-csv",
     width="stretch",
-    icon=":material/download:",
 )
 d2.download_button(
     i18n.t("method.download_xlsx", lg),
@@ -185,7 +184,6 @@ d2.download_button(
     on_click="ignore",
     key="full-xlsx",
     width="stretch",
-    icon=":material/download:",
 )
 d3.download_button(
     i18n.t("method.download_parquet", lg),
@@ -195,7 +193,6 @@ d3.download_button(
     on_click="ignore",
     key="full-parquet",
     width="stretch",
-    icon=":material/download:",
 )
 st.caption(
     i18n.t(

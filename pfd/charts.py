@@ -124,8 +124,8 @@ def _esc(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _wrap(text: str, theme: Theme, size: int) -> list[str]:
-    width = max(30, int((theme.assumed_width - 40) / (size * 0.55)))
+def _wrap(text: str, theme: Theme, size: int, glyph: float = 0.55) -> list[str]:
+    width = max(24, int((theme.assumed_width - 40) / (size * glyph)))
     return textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
 
 
@@ -174,19 +174,26 @@ def decorate(
     ``fixed``: axes that do not pan or zoom (the selectable charts of the pages).
     """
     th = theme_of(theme)
+    title_lines = _wrap(title, th, th.title_size, glyph=0.64)  # titles are larger, Cyrillic is wider
     cap_lines = _wrap(caption, th, th.caption_size) + (_wrap(note, th, th.caption_size) if note else [])
     src_lines = _wrap(source, th, th.caption_size)
     legend_names = [t.name for t in fig.data if getattr(t, "showlegend", None) is not False and t.name]
     legend_px = int(_legend_rows(legend_names, th) * th.font_size * 1.7)
-    head = int(th.title_size * 1.4 + len(cap_lines) * th.caption_size * 1.45 + 24)
+    head = int(len(title_lines) * th.title_size * 1.3 + len(cap_lines) * th.caption_size * 1.45 + 24)
     top = head + legend_px + extra_top + 12
     bottom = int(84 + len(src_lines) * th.caption_size * 1.45)
-    height = th.height + extra_top + max(0, len(cap_lines) - 1) * th.caption_size + legend_px // 2
+    height = (
+        th.height
+        + extra_top
+        + max(0, len(cap_lines) - 1) * th.caption_size
+        + (len(title_lines) - 1) * th.title_size
+        + legend_px // 2
+    )
     plot_px = max(height - top - bottom, 120)
     caption_html = "<br>".join(_esc(x) for x in cap_lines)
     fig.update_layout(
         title=dict(
-            text=f"{_esc(title)}<br><span style='font-size:{th.caption_size}px'>{caption_html}</span>",
+            text=f"{'<br>'.join(_esc(x) for x in title_lines)}<br><span style='font-size:{th.caption_size}px'>{caption_html}</span>",
             x=0.01,
             xanchor="left",
             y=1,

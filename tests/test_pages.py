@@ -240,3 +240,16 @@ def test_translations_have_the_same_keys_and_placeholders_as_english():
         assert wrong == [], (lang, wrong)
         for key in i18n.needs_review(lang):
             assert key in cat, (lang, key)
+
+
+def test_reset_restores_the_default_filters_and_a_language_switch_keeps_them(new_app):
+    at = new_app()
+    at.sidebar.multiselect(key="w_role_en").set_value(["blogger"])
+    at.sidebar.selectbox(key="w_from_en").set_value(date(2020, 6, 1)).run()
+    at.sidebar.selectbox(key="w_lang").set_value("az").run()
+    f = at.session_state["pfd_filters"]
+    assert (f.start, f.roles, f.lang) == (date(2020, 6, 1), ("blogger",), "az")
+    assert at.sidebar.multiselect(key="w_role_az").value == ["blogger"]  # redrawn with Azerbaijani labels
+    at.sidebar.button[0].click().run()
+    f = at.session_state["pfd_filters"]
+    assert (f.start, f.end, f.roles, f.lang) == (date(2020, 1, 1), date(2020, 12, 31), (), "az")

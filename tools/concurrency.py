@@ -128,6 +128,17 @@ class AppServer:
         except ProcessLookupError:
             pass
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the server process has used so far."""
+        if self.proc is None:
+            return None
+        try:
+            with open(f"/proc/{self.proc.pid}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def log_tail(self, n: int = 4000) -> str:
         try:
             return self.log_path.read_text(encoding="utf-8", errors="replace")[-n:]
@@ -312,7 +323,11 @@ def main(argv: list[str] | None = None) -> int:
             warm = asyncio.run(_run(url, 1, 1, left(60.0)))
             report["app"]["first_view_s"] = warm["results"][0].get("first_chart_s") if warm["results"] else None
         report["run_timeout_s"] = round(left(args.timeout), 1)
+        cpu0 = server.cpu_seconds() if server else None
         run = asyncio.run(_run(url, args.sessions, args.browsers, report["run_timeout_s"]))
+        if server and cpu0 is not None:
+            # how much of the run the app server itself needed (one Python process: ≤ 1 core busy)
+            report["app"]["server_cpu_s_during_run"] = round(server.cpu_seconds() - cpu0, 2)
     finally:
         if server is not None:
             server.stop()

@@ -228,10 +228,36 @@ def _need_chromium() -> None:
         pytest.skip(f"browser tests skipped: {problem}")
 
 
-def _serve(build: Path, name: str):
+def fresh_server(build: Path, name: str) -> AppServer:
+    """A server of its own, not warmed up (for tests of what happens right after a start)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     server = AppServer(build, log_path=LOGS / f"streamlit-{name}.log")
     server.start(timeout=90)
+    return server
+
+
+def _serve(build: Path, name: str, browser=None):
+    """Start the app on ``build``; with ``browser``, view the overview once in a throwaway session.
+
+    The warm-up fills the caches, and it takes the hit of a Streamlit 1.67 quirk: on a freshly started
+    server the first session's first interaction resets the sidebar's widgets (a ``pages/`` folder
+    beside an entry that uses ``st.navigation``). test_pages.py checks that quirk on a server of its
+    own, so every other test gets a server in its steady state whatever the test order.
+    """
+    LOGS.mkdir(parents=True, exist_ok=True)
+    server = AppServer(build, log_path=LOGS / f"streamlit-{name}.log")
+    server.start(timeout=90)
+    if browser is not None:
+        try:
+            warm = new_page(browser)
+            try:
+                warm.goto(server.url)
+                warm.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=90_000)
+            finally:
+                warm.context.close()
+        except Exception:
+            server.stop()
+            raise
     return server
 
 
@@ -246,9 +272,8 @@ def hostile_build(tmp_path_factory) -> CompiledBuild:
 
 
 @pytest.fixture(scope="session")
-def app_url(browser_build):
-    _need_chromium()
-    server = _serve(browser_build.out, "fixture")
+def app_url(browser_build, browser):
+    server = _serve(browser_build.out, "fixture", browser)
     try:
         yield server.url
     finally:
@@ -256,9 +281,8 @@ def app_url(browser_build):
 
 
 @pytest.fixture(scope="session")
-def hostile_app_url(hostile_build):
-    _need_chromium()
-    server = _serve(hostile_build.out, "hostile")
+def hostile_app_url(hostile_build, browser):
+    server = _serve(hostile_build.out, "hostile", browser)
     try:
         yield server.url
     finally:

@@ -271,6 +271,38 @@ def test_box_select_in_the_overview_chart_filters_the_list(page, app_url):
     assert_clean(page)
 
 
+def test_first_session_on_a_fresh_server_keeps_its_filters(page, browser_build):
+    """The first interaction of the first viewer after a (re)start must not reset the sidebar.
+
+    Seen with Streamlit 1.67: with a ``pages/`` folder beside an entry that uses ``st.navigation``,
+    the first rerun on a new server drops the sidebar's widget state (period → first month, context
+    periods off, presentation mode off).
+    """
+    from tests.browser.conftest import fresh_server
+
+    server = fresh_server(browser_build.out, "fresh")
+    try:
+        open_page(page, server.url)
+        charts_drawn(page)
+        expect_rows(page, len(fixture_incidents(YEAR_2020)))
+        all_bars, _ = bars(page, "chart-overview")
+        march = [b for b in all_bars if b["cd"] and b["cd"][0].startswith("2020-03") and b["h"] > 1]
+        before = page.evaluate("location.search")
+        page.mouse.click(march[0]["x"] + march[0]["w"] / 2, march[0]["y"] + march[0]["h"] / 2)
+        page.wait_for_function(
+            """([text, before]) => location.search !== before || [...document.querySelectorAll(
+                 '[data-testid=stCaptionContainer]')].some(e => e.textContent.includes(text))""",
+            arg=[i18n.t("list.selected_one", "en", n=1), before],
+        )
+        wait_idle(page)
+        q = query_of(page.url)
+        assert (q.get("from"), q.get("to"), q.get("events", "1")) == ("2020-01", "2020-12", "1"), (
+            f"the first interaction on a fresh server reset the sidebar: {page.url}"
+        )
+    finally:
+        server.stop()
+
+
 def test_clicking_a_bar_selects_its_incidents(page, app_url):
     open_page(page, app_url)
     charts_drawn(page)
