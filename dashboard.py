@@ -208,6 +208,7 @@ PAGES = [
     ("pages/blockings.py", "page.blockings", None, False),
     ("pages/court.py", "page.court", None, False),
     ("pages/people.py", "page.people", None, False),
+    ("pages/context.py", "page.context", None, False),
     ("pages/methodology.py", "page.methodology", None, False),
 ]
 nav = st.navigation(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -49,6 +50,18 @@ def get_query() -> Query:
 @st.cache_data(max_entries=1024, show_spinner=False)
 def _cached(build: str, method: str, f: Filters, args: tuple) -> Any:
     return getattr(get_query(), method)(f, *args)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_context(build: str, root: str, function: str, args: tuple) -> Any:
+    from pfd import context
+
+    return getattr(context, function)(Path(root), *args)
+
+
+def cached_context(function: str, *args: Any) -> Any:
+    """A ``pfd.context`` read function over the current build, cached per build."""
+    return _cached_context(build_id(), str(get_query().root), function, tuple(args))
 
 
 def data(method: str, f: Filters | None = None, *args: Any) -> Any:

@@ -1,0 +1,45 @@
+"""Context: how the country compares (RSF index) and whether blocking is measured (Citizen Lab, OONI).
+
+Third-party data, each with its own licence, shown apart from the incident data (CC BY).
+"""
+
+import streamlit as st
+
+from pfd import app, charts_context, i18n
+from pfd.config import load_config
+
+# 1. select
+lg = app.lang()
+root = app.get_query().root
+config = load_config()
+st.header(i18n.t("page.context", lg))
+
+# 2. RSF World Press Freedom Index: rank over the years, method changes marked
+rsf = app.cached_context("rsf_series", config.country_code)
+fig = charts_context.rsf_rank_figure(rsf, lg, country=config.country_in(lg), theme=app.theme())
+app.chart(fig, key="chart-rsf")
+st.caption(i18n.t("context.rsf_note", lg))
+
+# 3. Citizen Lab test list: tested news sites, documented as blocked here or not
+st.subheader(i18n.t("context.citizenlab_title", lg))
+coverage = app.cached_context("citizenlab_coverage")
+if coverage.empty:
+    st.info(i18n.t("context.citizenlab_missing", lg, iso2=config.country_iso2.lower()))
+else:
+    blocked = int(coverage["documented_blocked"].sum())
+    st.caption(i18n.t("context.citizenlab_caption", lg, n=len(coverage), blocked=blocked))
+    table = coverage[["domain", "documented_blocked", "incident_ids"]].rename(
+        columns={
+            "domain": i18n.t("context.col_domain", lg),
+            "documented_blocked": i18n.t("context.col_documented", lg),
+            "incident_ids": i18n.t("context.col_incidents", lg),
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+st.caption(i18n.t("context.citizenlab_licence", lg))
+
+# 4. OONI: anomaly and confirmed shares by month beside the documented blocking periods
+st.subheader(i18n.t("context.ooni_title", lg))
+monthly = app.cached_context("ooni_monthly")
+intervals = app.cached_context("blocking_intervals")
+app.chart(charts_context.ooni_blocking_figure(monthly, intervals, lg, theme=app.theme()), key="chart-ooni")
