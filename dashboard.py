@@ -11,6 +11,11 @@ from pfd.config import load_config
 from pfd.filters import Filters, add_months, month_end, months_between
 from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, LANGUAGES, PERPETRATOR, VICTIM_ROLE
 
+# On a fresh server the first run happens in Streamlit's legacy pages-folder mode (a pages/ folder
+# sits beside this entry). Widgets created in that run get other ids than in every later run, so
+# the first interaction would reset the sidebar: go to navigation mode before any widget exists.
+app.require_router()
+
 config = load_config()
 st.set_page_config(page_title=config.title_in("en"), layout="wide", initial_sidebar_state="expanded")
 

@@ -69,8 +69,8 @@ def data(method: str, f: Filters | None = None, *args: Any) -> Any:
     return _cached(build_id(), method, f or filters(), tuple(args))
 
 
-def _require_router() -> None:
-    """Make sure dashboard.py (the router with the shared filters) runs before any page.
+def require_router() -> None:
+    """Make sure dashboard.py (the router with the shared filters) runs in navigation mode.
 
     A deep link (``/detentions?lang=az``) opened as the first request of a fresh server runs
     the page in Streamlit's legacy pages-folder mode, because a ``pages/`` folder sits beside
@@ -86,7 +86,7 @@ def _require_router() -> None:
 
 
 def filters() -> Filters:
-    _require_router()
+    require_router()
     f = st.session_state.get(FILTERS_KEY)
     if f is None:  # a page run on its own (tests): defaults
         f = get_query().default_filters()

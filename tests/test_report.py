@@ -6,6 +6,8 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -170,25 +172,33 @@ def test_report_escapes_text_from_the_data():
 def test_report_opens_offline_in_chromium(reports, tmp_path):
     """Opened from disk, the report makes no request but for the file itself and draws its charts."""
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
     path = tmp_path / "report.html"
     path.write_bytes(reports["az"])
-    requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri(), wait_until="load")
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)
-            page.wait_for_timeout(500)
-            charts = page.locator(".js-plotly-plot").count()
-            bars = page.locator(".barlayer .point path").count()
-        finally:
-            browser.close()
+    # its own process: the browser tests of the same pytest run keep a sync Playwright (and its
+    # asyncio loop) open for the whole session, and a second one cannot start beside it
+    script = f"""
+import json, sys
+from playwright.sync_api import sync_playwright
+requests, errors = [], []
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path={str(CHROMIUM)!r}, args={list(CHROMIUM_ARGS)!r})
+    try:
+        page = browser.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto({path.as_uri()!r}, wait_until="load")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)
+        page.wait_for_timeout(500)
+        charts = page.locator(".js-plotly-plot").count()
+        bars = page.locator(".barlayer .point path").count()
+    finally:
+        browser.close()
+print(json.dumps(dict(requests=requests, errors=errors, charts=charts, bars=bars)))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    requests, errors, charts, bars = seen["requests"], seen["errors"], seen["charts"], seen["bars"]
     assert requests == [path.as_uri()], requests
     assert not errors, errors
     assert charts >= 6 and bars > 0

@@ -172,8 +172,14 @@ async def _session(browser, url: str, index: int, timeout_ms: float) -> dict:
         await page.goto(url, timeout=timeout_ms)
         await page.wait_for_selector(CHART, timeout=timeout_ms)
         result["first_chart_s"] = round(time.perf_counter() - started, 3)
-        # the script run has finished: the chart is not from a half-drawn page
-        await page.wait_for_selector(IDLE, state="attached", timeout=timeout_ms)
+        # the script run has finished and every element has loaded: not a half-drawn page
+        await page.wait_for_function(
+            f"() => document.querySelector('{IDLE}') !== null"
+            " && document.querySelectorAll('[data-stale=true], [data-testid=stSkeleton]').length === 0",
+            timeout=timeout_ms,
+            polling=100,
+        )
+        result["settled_s"] = round(time.perf_counter() - started, 3)
         exceptions = await page.locator(EXCEPTION).all_inner_texts()
         metrics = await page.locator('[data-testid="stMetricValue"]').count()
         bars = await page.locator('[data-testid="stPlotlyChart"] .barlayer .point path').count()

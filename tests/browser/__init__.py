@@ -8,6 +8,7 @@ keyed widget (the keys are set in ``dashboard.py``).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from pfd import i18n
 from pfd.vocab import LANGUAGES
@@ -26,9 +27,16 @@ PAGE_HEADER = '[data-testid="stMain"] [data-testid="stHeading"] h2'
 TITLE = '[data-testid="stMain"] [data-testid="stHeading"] h1'
 DATAFRAME = '[data-testid="stDataFrame"]'
 
-# the pages, in the app's order: (file stem, URL path)
-PAGE_STEMS = ("overview", "assaults", "detentions", "blockings", "court", "people", "methodology")
-CHART_PAGES = ("overview", "assaults", "detentions", "blockings", "court")  # draw a by-month chart today
+
+def _page_stems() -> tuple[str, ...]:
+    """The pages in the app's order, read from the PAGES list in dashboard.py (file stem = URL path)."""
+    text = (Path(__file__).resolve().parents[2] / "dashboard.py").read_text(encoding="utf-8")
+    return tuple(re.findall(r'\(\s*"pages/(\w+)\.py",\s*"page\.\w+"', text))
+
+
+PAGE_STEMS = _page_stems()
+# the pages of the four kinds and the overview: a by-month chart, an incident list and its downloads
+CHART_PAGES = ("overview", "assaults", "detentions", "blockings", "court")
 
 
 def url_path(stem: str) -> str:

@@ -197,6 +197,8 @@ def test_hostile_text_is_shown_literally_in_the_list(page, hostile_app_url):
     for text in HOSTILE_TEXTS:
         assert any(text in c for c in cells), f"{text!r} is not shown as text"
     assert any(c == WITHHELD for c in cells), "the confidential row is not listed as withheld"
+    # the websocket recorder sees the data the app sends (so its canary search means something)
+    assert SCRIPT.encode() in page.recorder.received()
     assert_inert(page)
     assert_no_canary(page, "overview list")
 
