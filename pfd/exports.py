@@ -23,51 +23,27 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pfd import i18n
+from pfd import i18n, schema
 from pfd.config import CountryConfig
 from pfd.filters import Filters
+from pfd.vocab import CATEGORY_SUBCATEGORY
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEP = " | "
 
-# Columns of the incident download, in order (stable English names: analysts script against them).
-INCIDENT_COLUMNS = (
-    "incident_id",
-    "category",
-    "subcategory",
-    "date",
-    "date_precision",
-    "victim",
-    "person_id",
-    "victim_role",
-    "group_size",
-    "outlet",
-    "location",
-    "perpetrator",
-    "summary",
-    "sources",
-    "source_ids",
-    "source_locators",
-    "related_ids",
-    "case_id",
-    "notes",
-    "context",
-    "injured",
-    "equipment_damaged_or_seized",
-    "duration_days",
-    "released_on",
-    "charge",
-    "domain",
-    "blocked_from",
-    "blocked_until",
-    "status_as_of",
-    "basis",
-    "court",
-    "sentence_months",
-    "fine_amount",
-    "fine_currency",
-    "appeal_of",
-)
+
+# Columns of the incident download, in order (stable English names: analysts script against them):
+# the compiled columns (docs/data-model.md) with the source titles beside their ids, then each kind's
+# own columns as declared in pfd/schema.py (its "type" column is the compiled `subcategory`).
+def _download_columns() -> tuple[str, ...]:
+    common = [c for c in schema.INCIDENT_COLUMNS if c != "confidential"]
+    common.insert(common.index("summary") + 1, "sources")
+    typed = {col for col, _vocab in CATEGORY_SUBCATEGORY.values()}
+    own = [c.name for t in schema.INCIDENT_TABLES for c in t.columns if c.name not in common and c.name not in typed]
+    return tuple(dict.fromkeys(common + own))
+
+
+INCIDENT_COLUMNS = _download_columns()
 
 
 def neutralise(value: object) -> object:

@@ -291,6 +291,26 @@ def test_committed_facts_equal_what_refresh_makes_from_the_shared_files(tmp_path
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / "context" / name).read_bytes(), name
 
 
+def test_refresh_says_which_dataset_is_missing_and_leaves_its_facts_alone(tmp_path, capsys):
+    shared = external_dir("rsf-wpfi").parent
+    only_rsf = tmp_path / "ext"
+    only_rsf.mkdir()
+    (only_rsf / "rsf-wpfi").symlink_to(shared / "rsf-wpfi", target_is_directory=True)
+    out = tmp_path / "out"
+    assert refresh.main(["--external", str(only_rsf), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "no Citizen Lab folder (citizenlab or citizenlab-test-lists)" in err
+    assert "RSF facts unchanged" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["rsf_index_AZE.csv"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert refresh.main(["--external", str(empty), "--out", str(out)]) == 2
+    assert "no RSF folder" in capsys.readouterr().err
+    # a country the files do not rank: exit 1, nothing written for it
+    assert refresh.refresh(only_rsf, tmp_path / "xx", "XXX", "xx") == 1
+    assert "no XXX rows in" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("header", "role", "expected"),
     [

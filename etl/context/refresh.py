@@ -49,41 +49,32 @@ def _print_reports(reports: list[rsf.FileReport]) -> None:
             )
 
 
+# dataset → (name in messages, importer module, which country code its facts are keyed by, what "no rows" means)
+DATASETS = {
+    "rsf": ("RSF", rsf, "iso3", "no {code} rows in {folder}"),
+    "citizenlab": ("Citizen Lab", citizenlab, "iso2", "no {code_lower}.csv list in {folder}"),
+}
+
+
 def refresh(external: Path, out_dir: Path, iso3: str, iso2: str) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
+    codes = {"iso3": iso3, "iso2": iso2}
     status, found = 0, 0
-    folder = find_folder(external, "rsf")
-    if folder is None:
-        print(
-            f"refresh: no RSF folder ({' or '.join(LAYOUTS['rsf'])}) in {external}; RSF facts unchanged",
-            file=sys.stderr,
-        )
-        status = 1
-    else:
-        found += 1
-        parsed = rsf.parse_folder(folder)
-        _print_reports(parsed.reports)
-        path = rsf.write_facts(parsed.rows, iso3, out_dir)
-        if path is None:
-            print(f"refresh: no {iso3} rows in {folder}; RSF facts unchanged", file=sys.stderr)
+    for dataset, (label, importer, code_kind, no_rows) in DATASETS.items():
+        folder = find_folder(external, dataset)
+        if folder is None:
+            where = " or ".join(LAYOUTS[dataset])
+            print(f"refresh: no {label} folder ({where}) in {external}; {label} facts unchanged", file=sys.stderr)
             status = 1
-        else:
-            print(f"refresh: wrote {path}")
-    folder = find_folder(external, "citizenlab")
-    if folder is None:
-        print(
-            f"refresh: no Citizen Lab folder ({' or '.join(LAYOUTS['citizenlab'])}) in {external}; "
-            "Citizen Lab facts unchanged",
-            file=sys.stderr,
-        )
-        status = 1
-    else:
+            continue
         found += 1
-        parsed_cl = citizenlab.parse_folder(folder)
-        _print_reports(parsed_cl.reports)
-        path = citizenlab.write_facts(parsed_cl.rows, iso2, out_dir)
+        parsed = importer.parse_folder(folder)
+        _print_reports(parsed.reports)
+        code = codes[code_kind]
+        path = importer.write_facts(parsed.rows, code, out_dir)
         if path is None:
-            print(f"refresh: no {iso2.lower()}.csv list in {folder}; Citizen Lab facts unchanged", file=sys.stderr)
+            why = no_rows.format(code=code, code_lower=code.lower(), folder=folder)
+            print(f"refresh: {why}; {label} facts unchanged", file=sys.stderr)
             status = 1
         else:
             print(f"refresh: wrote {path}")
