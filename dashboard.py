@@ -8,7 +8,7 @@ import streamlit as st
 
 from pfd import app, i18n
 from pfd.config import load_config
-from pfd.filters import Filters, add_months, month_end, months_between
+from pfd.filters import Filters, add_months, month_end, month_start, months_between
 from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, LANGUAGES, PERPETRATOR, VICTIM_ROLE
 
 # On a fresh server the first run happens in Streamlit's legacy pages-folder mode (a pages/ folder
@@ -34,10 +34,10 @@ months = [
 ]
 
 if "pfd_init" not in st.session_state:  # first run of this session: the URL sets the widgets
-    f0 = Filters.from_params(st.query_params.to_dict(), defaults)
-    start = max(f0.start, months[0])
-    end_month = date(f0.end.year, f0.end.month, 1)
-    end_month = min(max(end_month, start), months[-1])
+    # a period outside the data (?from=2030-01), malformed or reversed is moved into the data's
+    # months, so both selectboxes hold one of their options and the caption says what is shown
+    f0 = Filters.from_params(st.query_params.to_dict(), defaults, span=(months[0], months[-1]))
+    start, end_month = f0.start, month_start(f0.end)
     st.session_state.update(
         w_lang=f0.lang,
         w_from=start,

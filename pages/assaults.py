@@ -5,6 +5,7 @@ import streamlit as st
 
 from pfd import app, charts, i18n, views
 from pfd.vocab import ASSAULT_CONTEXT, ASSAULT_TYPE, PERPETRATOR, YES_NO_UNKNOWN
+from report import figures
 
 KIND = "physical_assault"
 
@@ -44,14 +45,17 @@ by = st.segmented_control(
 )
 by = by or "context"
 vocab = ASSAULT_CONTEXT if by == "context" else ASSAULT_TYPE
-title = i18n.t("assaults.by_month_context" if by == "context" else "assaults.by_month_type", lg)
-selected = views.monthly_chart(f, incidents, by, title, key=f"assaults-{by}", vocab=vocab, kind=KIND)
+monthly = figures.kind_monthly(app.data, f, KIND, by, events=app.show_events(), incidents=incidents)
+selected = views.monthly_chart(monthly, f, by, key=f"chart-assaults-{by}")
+if monthly.note:
+    st.caption(app.plain(monthly.note))
 drill.narrow(views.ids_by_month(incidents, selected, by), views.selection_words(selected, by, f, vocab))
 
 # 3. perpetrators, and injuries / equipment damage
 left, right = st.columns(2)
 with left:
-    sel = views.breakdown_chart(
+    perpetrators = figures.breakdown_figure(
+        app.data,
         f,
         "perpetrator",
         i18n.t("assaults.perpetrators_title", lg),
@@ -61,25 +65,30 @@ with left:
         KIND,
         width_hint=views.HALF,
     )
+    sel = app.chart(perpetrators, key="chart-assaults-perp", select=True)
     drill.narrow(views.ids_by_key(incidents, sel, "perpetrator"), views.key_words(sel, PERPETRATOR, lg))
 with right:
     questions = {"injured": i18n.t("assaults.injured", lg), "equipment": i18n.t("assaults.equipment", lg)}
     data = pd.concat([d.assign(question=q) for q, d in harm.items()], ignore_index=True)
     n = k["assaults_people"] if f.count == "people" else k["assaults"]
-    fig = charts.answer_bars(
-        data,
-        title=i18n.t("assaults.harm_title", lg),
-        caption=f.caption(n),
-        source=charts.source_line(app.source_names(incidents), n, lg, f.count),
-        lang=lg,
-        questions=questions,
-        answers=YES_NO_UNKNOWN,
-        kind=KIND,
-        theme=app.theme(),
-        x_title=i18n.t(f"chart.y_{f.count}", lg),
-        width_hint=views.HALF,
+    harm_source = charts.source_line(app.source_names(incidents), n, lg, f.count)
+    sel = app.chart(
+        app.builder(
+            charts.answer_bars,
+            data,
+            title=i18n.t("assaults.harm_title", lg),
+            caption=f.caption(n),
+            source=harm_source,
+            lang=lg,
+            questions=questions,
+            answers=YES_NO_UNKNOWN,
+            kind=KIND,
+            x_title=i18n.t(f"chart.y_{f.count}", lg),
+            width_hint=views.HALF,
+        ),
+        key="chart-assaults-harm",
+        select=True,
     )
-    sel = app.chart(fig, key="chart-assaults-harm", select=True)
     column = {"injured": "injured", "equipment": "equipment_damaged_or_seized"}
     for q in {s[0] for s in sel}:
         chosen = [[s[1]] for s in sel if s[0] == q]

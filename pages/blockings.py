@@ -8,6 +8,7 @@ import streamlit as st
 from pfd import app, charts, i18n, views
 from pfd.query import NOT_A_BLOCK
 from pfd.vocab import BLOCKING_TYPE
+from report import figures
 
 KIND = "website_blocking"
 
@@ -17,9 +18,9 @@ lg = f.lang
 st.header(i18n.t("page.blockings", lg))
 incidents = app.data("incidents", f)
 blocks = app.data("block_timeline", f)
-earlier = sorted(set(blocks["incident_id"]) - set(incidents["incident_id"])) if len(blocks) else []
-if earlier:
-    incidents = pd.concat([incidents, app.data("incidents_by_id", f, tuple(earlier))], ignore_index=True)
+period_ids = set(incidents["incident_id"])
+incidents = figures.blocking_incidents(app.data, f, blocks)
+earlier = sorted(set(incidents["incident_id"]) - period_ids)
 k = app.data("kpis", f)
 drill = views.Drill(incidents)
 
@@ -33,26 +34,12 @@ c[0].metric(
 c[1].metric(i18n.t("blockings.new_blocks", lg), i18n.number(k["blocking_incidents"], lg), border=True)
 c[2].metric(i18n.t("blockings.cyberattacks", lg), i18n.number(k["cyberattacks"], lg), border=True)
 if earlier:
-    st.caption(i18n.t("blockings.earlier_note", lg, n=i18n.number(len(earlier), lg)))
+    st.caption(i18n.t("blockings.earlier_note", lg, count=len(earlier)))
 
 # 2. the timeline: each blocked domain or platform, from–until, and what is not confirmed
-n_domains = blocks["domain_key"].nunique() if len(blocks) else 0
-fig = charts.block_timeline(
-    blocks,
-    start=f.start,
-    end=f.end,
-    title=i18n.t("blockings.timeline_title", lg),
-    caption=i18n.t("blockings.timeline_caption", lg, n=n_domains, period=i18n.period_label(f.start, f.end, lg)),
-    source=charts.source_line(
-        app.source_names(incidents[incidents["incident_id"].isin(blocks["incident_id"])]) if len(blocks) else [],
-        n_domains,
-        lg,
-        "websites",
-    ),
-    lang=lg,
-    theme=app.theme(),
-)
-sel = app.chart(fig, key="chart-timeline", select=True)
+timeline = figures.blockings_figure(app.data, f, blocks=blocks, incidents=incidents)
+n_domains = timeline.n
+sel = app.chart(timeline, key="chart-timeline", select=True)
 drill.narrow(views.ids_direct(sel), i18n.t("blockings.selected_blocks", lg))
 st.caption(i18n.t("blockings.timeline_note", lg))
 
@@ -63,20 +50,25 @@ tidy = active.drop(columns=["n"]).melt(
 )
 labels = {k_: i18n.t(f"blockings.active_{k_}", lg) for k_ in ("confirmed", "start_uncertain")}
 peak = int(active["confirmed"].max()) if len(active) else 0
-fig = charts.monthly_bars(
-    tidy,
-    title=i18n.t("blockings.active_title", lg),
-    caption=i18n.t("blockings.active_caption", lg, n=peak, period=i18n.period_label(f.start, f.end, lg)),
-    source=charts.source_line(app.source_names(incidents), n_domains, lg, "websites"),
-    lang=lg,
-    vocab=BLOCKING_TYPE,
-    labels=labels,
-    kind=KIND,
-    events=app.data("events", f) if app.show_events() else None,
-    theme=app.theme(),
-    y_title=i18n.t("blockings.y_domains", lg),
+active_source = charts.source_line(app.source_names(incidents), n_domains, lg, "websites")
+context = app.data("events", f) if app.show_events() else None
+sel = app.chart(
+    app.builder(
+        charts.monthly_bars,
+        tidy,
+        title=i18n.t("blockings.active_title", lg),
+        caption=i18n.t("blockings.active_caption", lg, count=peak, period=i18n.period_label(f.start, f.end, lg)),
+        source=active_source,
+        lang=lg,
+        vocab=BLOCKING_TYPE,
+        labels=labels,
+        kind=KIND,
+        events=context,
+        y_title=i18n.t("blockings.y_domains", lg),
+    ),
+    key="chart-active",
+    select=True,
 )
-sel = app.chart(fig, key="chart-active", select=True)
 if sel:
     chosen = set()
     for m, key in sel:
@@ -93,7 +85,8 @@ if sel:
 # 4. by type of blocking (cyberattacks are counted apart, below)
 left, right = st.columns(2)
 with left:
-    sel = views.breakdown_chart(
+    by_type = figures.breakdown_figure(
+        app.data,
         f,
         "subcategory",
         i18n.t("blockings.by_type_title", lg),
@@ -104,6 +97,7 @@ with left:
         width_hint=views.HALF,
         exclude=NOT_A_BLOCK,
     )
+    sel = app.chart(by_type, key="chart-blockings-type", select=True)
     drill.narrow(views.ids_by_key(incidents, sel, "subcategory"), views.key_words(sel, BLOCKING_TYPE, lg))
 with right:
     st.subheader(i18n.t("blockings.cyber_title", lg))

@@ -16,8 +16,7 @@ st.header(i18n.t("page.context", lg))
 
 # 2. RSF World Press Freedom Index: rank over the years, method changes marked
 rsf = app.cached_context("rsf_series", config.country_code)
-fig = charts_context.rsf_rank_figure(rsf, lg, country=config.country_in(lg), theme=app.theme())
-app.chart(fig, key="chart-rsf")
+app.chart(app.builder(charts_context.rsf_rank_figure, rsf, lg, country=config.country_in(lg)), key="chart-rsf")
 st.caption(i18n.t("context.rsf_note", lg))
 
 # 3. Citizen Lab test list: tested news sites, documented as blocked here or not
@@ -27,7 +26,14 @@ if coverage.empty:
     st.info(i18n.t("context.citizenlab_missing", lg, iso2=config.country_iso2.lower()))
 else:
     blocked = int(coverage["documented_blocked"].sum())
-    st.caption(i18n.t("context.citizenlab_caption", lg, n=len(coverage), blocked=blocked))
+    st.caption(
+        i18n.t(
+            "context.citizenlab_caption",
+            lg,
+            sites=i18n.t("context.n_news_sites", lg, count=len(coverage)),
+            blocked=i18n.t("context.n_blocked", lg, count=blocked),
+        )
+    )
     table = coverage[["domain", "documented_blocked", "incident_ids"]].rename(
         columns={
             "domain": i18n.t("context.col_domain", lg),
@@ -42,4 +48,4 @@ st.caption(i18n.t("context.citizenlab_licence", lg))
 st.subheader(i18n.t("context.ooni_title", lg))
 monthly = app.cached_context("ooni_monthly")
 intervals = app.cached_context("blocking_intervals")
-app.chart(charts_context.ooni_blocking_figure(monthly, intervals, lg, theme=app.theme()), key="chart-ooni")
+app.chart(app.builder(charts_context.ooni_blocking_figure, monthly, intervals, lg), key="chart-ooni")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from pfd import app, charts, i18n, views
 from pfd.vocab import OUTCOME
+from report import figures
 
 KIND = "court_outcome"
 # sentence-length bins in months: (key, lower bound inclusive, upper bound exclusive)
@@ -39,9 +40,10 @@ c[3].metric(
 c[4].metric(i18n.t("court.fines", lg), i18n.number(int(fines["fines"].sum()) if len(fines) else 0, lg), border=True)
 
 # 2. by month and outcome
-selected = views.monthly_chart(
-    f, incidents, "subcategory", i18n.t("court.by_month_title", lg), key="court", vocab=OUTCOME, kind=KIND
-)
+monthly = figures.kind_monthly(app.data, f, KIND, "subcategory", events=app.show_events(), incidents=incidents)
+selected = views.monthly_chart(monthly, f, "subcategory", key="chart-court")
+if monthly.note:
+    st.caption(app.plain(monthly.note))
 drill.narrow(
     views.ids_by_month(incidents, selected, "subcategory"), views.selection_words(selected, "subcategory", f, OUTCOME)
 )
@@ -59,19 +61,23 @@ with left:
     counts = cases["status"].value_counts() if len(cases) else pd.Series(dtype="int64")
     data = pd.DataFrame({"key": statuses, "n": [int(counts.get(s, 0)) for s in statuses]})
     n = int(data["n"].sum())
-    fig = charts.column_bars(
-        data,
-        title=i18n.t("court.verdicts_title", lg),
-        caption=i18n.t("court.verdicts_caption", lg, n=n, period=i18n.period_label(f.start, f.end, lg)),
-        source=charts.source_line(app.source_names(incidents), n, lg, "cases"),
-        lang=lg,
-        labels={s: i18n.t(f"court.status_{s}", lg) for s in statuses},
-        kind=KIND,
-        theme=app.theme(),
-        y_title=i18n.t("court.y_cases", lg),
-        width_hint=views.HALF,
+    verdicts_source = charts.source_line(app.source_names(incidents), n, lg, "cases")
+    sel = app.chart(
+        app.builder(
+            charts.column_bars,
+            data,
+            title=i18n.t("court.verdicts_title", lg),
+            caption=i18n.t("court.verdicts_caption", lg, count=n, period=i18n.period_label(f.start, f.end, lg)),
+            source=verdicts_source,
+            lang=lg,
+            labels={s: i18n.t(f"court.status_{s}", lg) for s in statuses},
+            kind=KIND,
+            y_title=i18n.t("court.y_cases", lg),
+            width_hint=views.HALF,
+        ),
+        key="chart-verdicts",
+        select=True,
     )
-    sel = app.chart(fig, key="chart-verdicts", select=True)
     if sel:
         chosen = {s[0] for s in sel}
         drill.narrow(
@@ -99,28 +105,32 @@ with right:
     if unknown:
         labels["unknown"] = i18n.t("court.bin_unknown", lg)
         bin_of["unknown"] = unknown
-    data = pd.DataFrame({"key": list(bin_of), "n": [len(v) for v in bin_of.values()]})
+    bins = pd.DataFrame({"key": list(bin_of), "n": [len(v) for v in bin_of.values()]})
     total_years = float(months.sum()) / 12 if len(months) else 0.0
-    fig = charts.column_bars(
-        data,
-        title=i18n.t("court.sentences_title", lg),
-        caption=i18n.t(
-            "court.sentences_caption",
-            lg,
-            n=len(custodial),
-            years=i18n.number(views.rounded(total_years, 1), lg, 1),
-            period=i18n.period_label(f.start, f.end, lg),
+    sentences_source = charts.source_line(app.source_names(incidents), len(custodial), lg, "cases")
+    sel = app.chart(
+        app.builder(
+            charts.column_bars,
+            bins,
+            title=i18n.t("court.sentences_title", lg),
+            caption=i18n.t(
+                "court.sentences_caption",
+                lg,
+                sentences=i18n.t("court.n_sentences", lg, count=len(custodial)),
+                years=i18n.t("court.n_years", lg, count=views.rounded(total_years, 1)),
+                period=i18n.period_label(f.start, f.end, lg),
+            ),
+            source=sentences_source,
+            lang=lg,
+            labels=labels,
+            kind=KIND,
+            y_title=i18n.t("court.y_sentences", lg),
+            width_hint=views.HALF,
+            uniform=True,
         ),
-        source=charts.source_line(app.source_names(incidents), len(custodial), lg, "cases"),
-        lang=lg,
-        labels=labels,
-        kind=KIND,
-        theme=app.theme(),
-        y_title=i18n.t("court.y_sentences", lg),
-        width_hint=views.HALF,
-        uniform=True,
+        key="chart-sentences",
+        select=True,
     )
-    sel = app.chart(fig, key="chart-sentences", select=True)
     if sel:
         chosen = {s[0] for s in sel}
         drill.narrow(case_ids([c_ for b in chosen for c_ in bin_of.get(b, [])]), ", ".join(labels[b] for b in chosen))
@@ -152,7 +162,8 @@ with left:
         )
         st.caption(i18n.t("court.fines_note", lg))
 with right:
-    sel = views.breakdown_chart(
+    charges = figures.breakdown_figure(
+        app.data,
         f,
         "court_charge",
         i18n.t("court.charges_title", lg),
@@ -163,6 +174,7 @@ with right:
         top=12,
         width_hint=views.HALF,
     )
+    sel = app.chart(charges, key="chart-court-charges", select=True)
     drill.narrow(views.ids_by_key(incidents, sel, "charge"), views.key_words(sel, None, lg))
 
 # 5. the decisions behind the numbers: court, charge, sentence, appeals

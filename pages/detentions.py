@@ -4,6 +4,7 @@ import streamlit as st
 
 from pfd import app, charts, i18n, views
 from pfd.vocab import DETENTION_TYPE
+from report import figures
 
 KIND = "detention"
 
@@ -34,25 +35,20 @@ c[3].metric(
 st.caption(
     app.plain(
         i18n.t(
-            "detentions.admin_days_note",
+            "detentions.admin_days_note" if days["without_days"] else "detentions.admin_days_note_complete",
             lg,
-            days=i18n.number(days["days"], lg),
-            with_days=i18n.number(days["with_days"], lg),
-            without=i18n.number(days["without_days"], lg),
+            days=i18n.t("detentions.note_days", lg, count=days["days"]),
+            with_days=i18n.t("detentions.note_with_days", lg, count=days["with_days"]),
+            without=i18n.t("detentions.note_without", lg, count=days["without_days"]),
         )
     )
 )
 
 # 2. by month and type of detention
-selected = views.monthly_chart(
-    f,
-    incidents,
-    "subcategory",
-    i18n.t("detentions.by_month_title", lg),
-    key="detentions",
-    vocab=DETENTION_TYPE,
-    kind=KIND,
-)
+monthly = figures.kind_monthly(app.data, f, KIND, "subcategory", events=app.show_events(), incidents=incidents)
+selected = views.monthly_chart(monthly, f, "subcategory", key="chart-detentions")
+if monthly.note:
+    st.caption(app.plain(monthly.note))
 drill.narrow(
     views.ids_by_month(incidents, selected, "subcategory"),
     views.selection_words(selected, "subcategory", f, DETENTION_TYPE),
@@ -62,19 +58,23 @@ drill.narrow(
 longest = app.data("longest_held", f)
 data = longest.assign(key=[f"{v} · {i}" for v, i in zip(longest["key"], longest["incident_id"], strict=True)])
 n = len(data)
-fig = charts.horizontal_bars(
-    data[["key", "n"]],
-    title=i18n.t("detentions.longest_title", lg),
-    caption=i18n.t("detentions.longest_caption", lg, n=n, period=i18n.period_label(f.start, f.end, lg)),
-    source=charts.source_line(
-        app.source_names(incidents[incidents["incident_id"].isin(longest["incident_id"])]), n, lg
-    ),
-    lang=lg,
-    color=charts.kind_color(KIND),
-    theme=app.theme(),
-    x_title=i18n.t("detentions.days_axis", lg),
+longest_source = charts.source_line(
+    app.source_names(incidents[incidents["incident_id"].isin(longest["incident_id"])]), n, lg
 )
-sel = app.chart(fig, key="chart-longest", select=True)
+sel = app.chart(
+    app.builder(
+        charts.horizontal_bars,
+        data[["key", "n"]],
+        title=i18n.t("detentions.longest_title", lg),
+        caption=i18n.t("detentions.longest_caption", lg, count=n, period=i18n.period_label(f.start, f.end, lg)),
+        source=longest_source,
+        lang=lg,
+        color=charts.kind_color(KIND),
+        x_title=i18n.t("detentions.days_axis", lg),
+    ),
+    key="chart-longest",
+    select=True,
+)
 if sel:
     ids = {str(s[0]).rsplit(" · ", 1)[-1] for s in sel}
     drill.narrow(ids, ", ".join(sorted(ids)))

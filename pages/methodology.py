@@ -4,7 +4,7 @@ what each contributed, the build's manifest, full downloads, translations awaiti
 import pandas as pd
 import streamlit as st
 
-from pfd import app, exports, i18n
+from pfd import app, exports, i18n, present
 from pfd.config import load_config
 from pfd.query import COUNTING_RULES, DECISIVE_OUTCOMES
 from pfd.vocab import (
@@ -116,8 +116,8 @@ st.markdown(
             lg,
             build=m["build_id"],
             built=str(m["built_at"]).replace("T", " ")[:19],
-            incidents=i18n.number(m["outputs"].get("incidents.parquet", 0), lg),
-            rejected=i18n.number(m["rejected_rows"], lg),
+            incidents=i18n.t("caption.n_incidents", lg, count=m["outputs"].get("incidents.parquet", 0)),
+            rejected=i18n.t("method.n_rejected", lg, count=m["rejected_rows"]),
         )
     )
 )
@@ -203,7 +203,12 @@ st.caption(
     )
 )
 
-# 6. translations that still await a native speaker's review
+# 6. the offline report and the slide deck of the current view (filters and language apply)
+st.subheader(i18n.t("export.report_title", lg))
+st.caption(i18n.t("export.report_note", lg))
+present.report_downloads(q, f, key="method-report", events=app.show_events())
+
+# 7. translations that still await a native speaker's review
 st.subheader(i18n.t("method.review_title", lg))
 review = [(lang_, key, i18n.t(key, lang_)) for lang_ in LANGUAGES for key in i18n.needs_review(lang_)]
 review += [

@@ -7,14 +7,17 @@ in the charts narrow the list, and each published figure lists the itemised inci
 import pandas as pd
 import streamlit as st
 
-from pfd import app, charts, i18n, views
+from pfd import app, charts, i18n, present, views
 from pfd.views import Card
+from report import figures
 
 f = app.filters()
 lg = f.lang
 people = f.count == "people"
 st.header(i18n.t("page.overview", lg))
 st.caption(i18n.t("app.tagline", lg))
+# the offline report and the slide deck of this view (filters, language, context periods), built on click
+present.report_downloads(app.get_query(), f, key="overview-report", events=app.show_events())
 
 # 1. select → get data: everything on this page in one cached call, plus the incident list
 o = app.data("overview", f)
@@ -80,9 +83,9 @@ notes = []
 if k["previous"] is None:
     notes.append(i18n.t("kpi.no_previous_long", lg, period=i18n.period_label(f.previous().start, f.previous().end, lg)))
 if k["year_only_in_period"]:
-    notes.append(i18n.t("kpi.year_only_included", lg, n=i18n.number(k["year_only_in_period"], lg)))
+    notes.append(i18n.t("kpi.year_only_included", lg, count=k["year_only_in_period"]))
 if k["year_only_apart"]:
-    notes.append(i18n.t("caption.year_only", lg, n=i18n.number(k["year_only_apart"], lg)))
+    notes.append(i18n.t("caption.year_only", lg, count=k["year_only_apart"]))
 if k["cyberattacks"]:
     notes.append(i18n.t("kpi.cyberattacks_apart", lg, n=i18n.number(k["cyberattacks"], lg)))
 for note in notes:
@@ -90,30 +93,28 @@ for note in notes:
 
 # 4. by month and kind, with the context periods; selecting bars narrows the list below
 drill = views.Drill(incidents)
-selected = views.monthly_chart(
-    f,
-    incidents,
-    "category",
-    i18n.t("chart.by_month_title", lg, kind=i18n.t(f"chart.all_{f.count}", lg)),
-    key="overview",
-    show_apart=False,
-)
+monthly = figures.overview_monthly(app.data, f, events=app.show_events(), incidents=incidents)
+selected = views.monthly_chart(monthly, f, "category", key="chart-overview")
 drill.narrow(views.ids_by_month(incidents, selected, "category"), views.selection_words(selected, "category", f))
 
 # 5. most targeted outlets (an outlet named in the incident, or the outlet as the victim)
 outlets = o["top_outlets"]
 n_out = int(outlets["n"].sum()) if len(outlets) else 0
-fig = charts.horizontal_bars(
-    outlets,
-    title=i18n.t("overview.outlets_title", lg),
-    caption=f.caption(n_out),
-    source=charts.source_line(app.source_names(incidents), n_out, lg, f.count),
-    lang=lg,
-    color=charts.NEUTRAL,
-    theme=app.theme(),
-    x_title=i18n.t(f"chart.y_{f.count}", lg),
+outlets_source = charts.source_line(app.source_names(incidents), n_out, lg, f.count)
+sel_outlets = app.chart(
+    app.builder(
+        charts.horizontal_bars,
+        outlets,
+        title=i18n.t("overview.outlets_title", lg),
+        caption=f.caption(n_out),
+        source=outlets_source,
+        lang=lg,
+        color=charts.NEUTRAL,
+        x_title=i18n.t(f"chart.y_{f.count}", lg),
+    ),
+    key="chart-outlets",
+    select=True,
 )
-sel_outlets = app.chart(fig, key="chart-outlets", select=True)
 if sel_outlets:
     names = {str(s[0]) for s in sel_outlets}
     mask = incidents["outlet"].isin(names) | (
@@ -140,29 +141,13 @@ else:
         documented_text=[
             ""
             if pd.isna(d)
-            else i18n.t("published.documented_n", lg, n=i18n.number(d, lg), unit=i18n.t(f"unit.{u}", lg))
+            else i18n.t("published.documented_n", lg, n=i18n.number(d, lg), unit=i18n.t(f"unit.{u}", lg, count=int(d)))
             for d, u in zip(pub["documented"], pub["documented_unit"], strict=True)
         ],
-        label=[
-            f"{d} ({views.span_label(s, e, lg)})"
-            for d, s, e in zip(pub["description"], pub["period_start"], pub["period_end"], strict=True)
-        ],
     )
-    charted = pub[pub["documented"].notna()]
-    n_fig = len(charted)
-    fig = charts.documented_vs_published(
-        charted,
-        title=i18n.t("published.chart_title", lg),
-        caption=i18n.t("published.chart_caption", lg, n=n_fig, period=i18n.period_label(f.start, f.end, lg)),
-        source=i18n.t(
-            "published.source_line",
-            lg,
-            sources="; ".join(dict.fromkeys(charted["source_title"])) or "—",
-        ),
-        lang=lg,
-        theme=app.theme(),
-    )
-    chosen = app.chart(fig, key="chart-published", select=True)
+    # the chart names each figure from its kind and type codes, in the page's language
+    chart = figures.published_figure(f, o["published"])
+    chosen = app.chart(chart, key="chart-published", select=True) if chart is not None else []
     # the itemised incidents of every figure, fetched once (not one query per figure)
     ids_of = {r.figure_id: app.as_list(r.incident_ids) for r in pub.itertuples()}
     itemised = app.data("incidents_by_id", f, tuple(sorted({x for ids in ids_of.values() for x in ids})))
@@ -191,5 +176,5 @@ else:
     app.table(table, hide_index=True, width="stretch", key="published-table")
     if chosen:
         ids = {x for fid in {c[0] for c in chosen} for x in ids_of.get(fid, [])}
-        st.caption(i18n.t("published.itemised_for", lg, n=i18n.number(len(ids), lg)))
+        st.caption(i18n.t("published.itemised_for", lg, count=len(ids)))
         app.show_incident_list(itemised[itemised["incident_id"].isin(ids)], key="published-list")

@@ -24,26 +24,32 @@ else:
         aliases = [a for a in app.as_list(r["aliases"]) if a]
         role = VICTIM_ROLE.label(r["role"], lg) if r["kind"] == "person" else i18n.t("people.outlet", lg)
         also = f" · {i18n.t('people.also', lg)} {', '.join(aliases)}" if aliases else ""
-        return f"{r['name']} — {role} · {i18n.t('people.n_incidents', lg, n=int(r['incidents']))}{also}"
+        return f"{r['name']} — {role} · {i18n.t('people.n_incidents', lg, count=int(r['incidents']))}{also}"
 
-    choice = st.selectbox(i18n.t("people.choose", lg, n=len(matches)), range(len(matches)), format_func=describe)
+    choice = st.selectbox(i18n.t("people.choose", lg, count=len(matches)), range(len(matches)), format_func=describe)
     within = st.toggle(i18n.t("people.within_filters", lg), key="people-within")
     row = matches.iloc[choice]
 
     # 2. get data: every incident of that person or outlet, in date order, with sources
     timeline = app.data("timeline", f, row["kind"], row["key"], within)
-    scope = f.caption(len(timeline), unit="incidents") if within else i18n.t("people.all_dates", lg, n=len(timeline))
+    scope = (
+        f.caption(len(timeline), unit="incidents") if within else i18n.t("people.all_dates", lg, count=len(timeline))
+    )
 
     # 3. show: one timeline across all kinds, then the list in order
-    fig = charts.case_timeline(
-        timeline,
-        title=i18n.t("people.timeline_title", lg, name=row["name"]),
-        caption=scope,
-        source=charts.source_line(app.source_names(timeline), len(timeline), lg),
-        lang=lg,
-        theme=app.theme(),
+    person_source = charts.source_line(app.source_names(timeline), len(timeline), lg)
+    sel = app.chart(
+        app.builder(
+            charts.case_timeline,
+            timeline,
+            title=i18n.t("people.timeline_title", lg, name=row["name"]),
+            caption=scope,
+            source=person_source,
+            lang=lg,
+        ),
+        key="chart-person",
+        select=True,
     )
-    sel = app.chart(fig, key="chart-person", select=True)
     st.caption(i18n.t("people.timeline_note", lg))
     drill = views.Drill(timeline)
     drill.narrow(views.ids_direct(sel), i18n.t("people.selected_points", lg))

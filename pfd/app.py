@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -137,20 +138,53 @@ def source_names(df: pd.DataFrame) -> list[str]:
     return names
 
 
-def chart(fig, key: str, select: bool = False) -> list[list]:
-    """Show a figure; with ``select``, return the customdata of the points selected in it."""
+def builder(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[str], Any]:
+    """``theme -> function(*args, theme=theme, **kwargs)`` for ``chart``, the arguments bound now.
+
+    (A chart image is built when its button is clicked, after the page's script has run on: a
+    lambda over the page's variables could then see other values.)
+    """
+    return lambda theme: function(*args, theme=theme, **kwargs)
+
+
+def _title_words(fig) -> str:
+    """A figure's title as plain text (its lines joined, the caption under it left out)."""
+    import html
+
+    text = re.sub(r"<[^>]*>", " ", (fig.layout.title.text or "").split("<span")[0])
+    return html.unescape(" ".join(text.split()))
+
+
+def chart(source, key: str, select: bool = False, image: bool = True) -> list[list]:
+    """Show a chart (with PNG/SVG download buttons under it); with ``select``, return the
+    customdata of the points selected in it.
+
+    ``source``: a ``report.figures.KeyFigure``, or a function ``theme -> figure`` calling a
+    ``pfd.charts`` builder — the screen shows it in the page's theme, and the image buttons build
+    it again with the ``export`` theme on click (the same code, the same numbers). A ready
+    ``go.Figure`` is accepted too; its images are then re-themed copies.
+    ``image``: the PNG/SVG buttons (``present.image_downloads``), named after ``key``.
+    """
+    from pfd import export, present
+
+    build = getattr(source, "build", None) or (source if callable(source) else None)
+    fig = export.title_clearance(build(theme()) if build is not None else source)
+    title = getattr(source, "title", None) or _title_words(fig)
+    kwargs: dict[str, Any] = dict(key=key, config=PLOTLY_CONFIG, width="stretch", theme=None)
+    if title:
+        kwargs["alt"] = title
+    if select:
+        # our own theme (theme=None): the same look on screen, in PNG exports and in the report
+        event = st.plotly_chart(fig, on_select="rerun", selection_mode=("points", "box"), **kwargs)
+    else:
+        event = st.plotly_chart(fig, **kwargs)
+    if image:
+        f = filters()
+        name = key.removeprefix("chart-")
+        stem = exports.file_name(load_config(), f, f"{name}-{f.lang}", "x")[: -len(".x")]
+        present.image_downloads(build or fig, stem, f.lang, key=f"img-{name}")
     if not select:
-        st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", theme=None)
         return []
-    event = st.plotly_chart(
-        fig,
-        key=key,
-        config=PLOTLY_CONFIG,
-        width="stretch",
-        theme=None,  # our own theme: the same look on screen, in PNG exports and in the report
-        on_select="rerun",
-        selection_mode=("points", "box"),
-    )
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
     if not points and hasattr(event, "selection"):
         points = event.selection.get("points", [])

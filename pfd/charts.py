@@ -15,6 +15,7 @@ Themes: ``screen`` (the app), ``projector`` (presentation mode: large type, high
 from __future__ import annotations
 
 import calendar
+import math
 import textwrap
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -67,8 +68,10 @@ class Theme:
 
 
 THEMES: dict[str, Theme] = {
-    "screen": Theme("screen", 13, 18, 12, 12, None, 440),
-    "projector": Theme("projector", 20, 34, 19, 19, None, 640, font_color="#000000", grid="#bdbdbd"),
+    # responsive themes lay out their labels for a width on the narrow side of what they meet: a
+    # full-width chart beside the sidebar on a laptop (screen), a 1024 px projector (projector)
+    "screen": Theme("screen", 13, 18, 12, 12, None, 440, hint=950),
+    "projector": Theme("projector", 20, 34, 19, 19, None, 640, font_color="#000000", grid="#bdbdbd", hint=1000),
     "export": Theme("export", 20, 32, 18, 18, 1600, 900, font_color="#000000"),
 }
 
@@ -144,16 +147,75 @@ def label_margin(labels: list[str], theme: Theme) -> int:
     return int(min(max(70, longest * theme.tick_size * 0.56 + 24), theme.assumed_width * 0.45))
 
 
-def _legend_rows(names: list[str], theme: Theme) -> int:
+def legend_height(names: list[str], theme: Theme, left: int = 70) -> int:
+    """Pixels a horizontal legend takes above the plot.
+
+    plotly.js puts the entries in one row when they fit, else in a grid whose columns are as wide
+    as the widest entry. Glyph width 0.62 em: Cyrillic and ə are wider than the Latin average.
+    A name may hold a <br> (``fold_legend``).
+    """
     if not names:
         return 0
-    avail, row, rows = theme.assumed_width - 80, 0.0, 1
-    for n in names:
-        w = len(n) * theme.char_px + 45
-        if row and row + w > avail:
-            rows, row = rows + 1, 0.0
-        row += w
-    return rows
+    avail = theme.assumed_width - left - 10
+    widths = [_legend_width(n, theme) for n in names]
+    lines = [1 + n.count("<br>") for n in names]
+    if sum(widths) <= avail:
+        rows = [lines]
+    else:
+        cols = max(1, int(avail // max(widths)))
+        rows = [lines[k : k + cols] for k in range(0, len(lines), cols)]
+    return int(sum((max(r) * 1.3 + 0.45) * theme.font_size for r in rows))
+
+
+def _legend_width(name: str, theme: Theme) -> float:
+    return max(len(line) for line in name.split("<br>")) * theme.font_size * 0.62 + 45
+
+
+def fold_legend(fig: go.Figure, theme: Theme, left: int = 70) -> None:
+    """Put the longest legend entries on two lines when they would make plotly's legend grid a
+    single column (one entry per row): "Forced psychiatric commitment" and the like. In place."""
+    shown = [t for t in fig.data if getattr(t, "showlegend", None) is not False and t.name]
+    avail = theme.assumed_width - left - 10
+    widths = [_legend_width(t.name, theme) for t in shown]
+    if not shown or sum(widths) <= avail or max(widths) * 2 <= avail:
+        return
+    for t, w in zip(shown, widths, strict=True):
+        if w * 2 > avail and "<br>" not in t.name:
+            width = (len(t.name) + 1) // 2
+            while len(textwrap.wrap(t.name, width=width)) > 2:
+                width += 1
+            t.name = "<br>".join(textwrap.wrap(t.name, width=width))
+
+
+def axis_depth(fig: go.Figure, theme: Theme) -> int:
+    """Pixels the x axis takes under the plot: tick labels (level, rotated or two-line dates) and
+    its title. The source line goes under that, so the two never touch."""
+    xa = fig.layout.xaxis
+    if xa.visible is False:
+        return 0
+    tick = theme.tick_size
+    angle = abs(xa.tickangle or 0)
+    if angle:
+        longest = max((len(str(t)) for t in (xa.ticktext or ())), default=8)
+        rad = math.radians(angle)
+        depth = longest * tick * 0.56 * math.sin(rad) + tick * 1.2 * math.cos(rad)
+    elif xa.type == "date":
+        depth = tick * 2.5  # plotly may write the year on a second line
+    else:
+        # category labels may be wrapped ("Convicted,<br>later<br>acquitted"); measured in Chromium:
+        # a line takes 1.3 em, and the labels start 0.3 em under the axis
+        labels = [str(v) for t in fig.data if getattr(t, "orientation", None) != "h" for v in (t.x or ())]
+        lines = max((1 + v.count("<br>") for v in labels if isinstance(v, str)), default=1)
+        depth = tick * (1.3 * lines + 0.3)
+    depth += 6
+    if xa.title.text:
+        depth += theme.font_size * 2.2 + 15  # plotly's default standoff and the title's box (measured)
+    return int(depth)
+
+
+def source_pad(theme: Theme) -> int:
+    """Space between the source line and the figure's bottom edge (more on a projector)."""
+    return max(10, round(theme.caption_size * 0.8))
 
 
 def decorate(
@@ -170,18 +232,24 @@ def decorate(
     """Title and caption (and a note) at the top, the source line at the bottom, inside the figure.
 
     ``extra_top``: pixels reserved between the legend and the plot (event lanes); ``left``: the
-    left margin (room for category labels). The source line starts at the figure's left edge.
+    left margin (room for category labels). The source line starts at the figure's left edge,
+    under the x axis's labels and title (``axis_depth``), ``source_pad`` above the bottom edge.
+    Call it after the x axis is set up (ticks, angle, title).
     ``fixed``: axes that do not pan or zoom (the selectable charts of the pages).
     """
     th = theme_of(theme)
     title_lines = _wrap(title, th, th.title_size, glyph=0.64)  # titles are larger, Cyrillic is wider
     cap_lines = _wrap(caption, th, th.caption_size) + (_wrap(note, th, th.caption_size) if note else [])
     src_lines = _wrap(source, th, th.caption_size)
+    src_size = max(th.caption_size - 1, 10)
+    fold_legend(fig, th, left)
     legend_names = [t.name for t in fig.data if getattr(t, "showlegend", None) is not False and t.name]
-    legend_px = int(_legend_rows(legend_names, th) * th.font_size * 1.7)
+    legend_px = legend_height(legend_names, th, left)
     head = int(len(title_lines) * th.title_size * 1.3 + len(cap_lines) * th.caption_size * 1.45 + 24)
     top = head + legend_px + extra_top + 12
-    bottom = int(84 + len(src_lines) * th.caption_size * 1.45)
+    pad = source_pad(th)
+    src_px = int(len(src_lines) * src_size * 1.35)
+    bottom = max(axis_depth(fig, th) + 14, 36) + src_px + pad
     height = (
         th.height
         + extra_top
@@ -190,6 +258,7 @@ def decorate(
         + legend_px // 2
     )
     plot_px = max(height - top - bottom, 120)
+    height = max(height, top + bottom + plot_px)
     caption_html = "<br>".join(_esc(x) for x in cap_lines)
     fig.update_layout(
         title=dict(
@@ -207,10 +276,13 @@ def decorate(
         plot_bgcolor=th.paper,
         margin=dict(l=left, r=30, t=top, b=bottom, autoexpand=True),
         height=height,
+        # above event lanes the legend hangs from the caption (it may take fewer rows than reserved on a
+        # wide screen: the space left is then above the lanes, not between caption and legend); else it
+        # sits on the plot. Paper units are exact here: the builders with lanes keep this height.
         legend=dict(
             orientation="h",
-            yanchor="bottom",
-            y=1 + (extra_top + 6) / plot_px,
+            yanchor="top" if extra_top else "bottom",
+            y=1 + ((legend_px + extra_top + 10) if extra_top else (extra_top + 6)) / plot_px,
             xanchor="left",
             x=0,
             font=dict(size=th.font_size),
@@ -226,12 +298,12 @@ def decorate(
         x=0,
         y=0,
         xshift=-(left - 12),
-        yshift=-(bottom - 8),
+        yshift=-(bottom - pad),
         xanchor="left",
         yanchor="bottom",
         showarrow=False,
         align="left",
-        font=dict(size=max(th.caption_size - 1, 10), color="#444444"),
+        font=dict(size=src_size, color="#444444"),
         name="source-line",
     )
     fig.update_xaxes(tickfont=dict(size=th.tick_size), gridcolor=th.grid, linecolor="#888")
@@ -247,7 +319,9 @@ def decorate(
 def source_line(sources: list[str], n: int, lang: str, unit: str = "incidents") -> str:
     """'Source: U.S. Department of State; Azerbaijani media in 2020 · n = 23 incidents'."""
     names = "; ".join(dict.fromkeys(s for s in sources if s)) or i18n.t("chart.no_sources", lang)
-    return i18n.t("chart.source_line", lang, sources=names, n=i18n.number(n, lang), unit=i18n.t(f"unit.{unit}", lang))
+    return i18n.t(
+        "chart.source_line", lang, sources=names, n=i18n.number(n, lang), unit=i18n.t(f"unit.{unit}", lang, count=n)
+    )
 
 
 def empty_figure(
@@ -342,14 +416,30 @@ class EventMark:
     x0: float
     x1: float | None  # None: a single day
     lane: int
+    anchor: float | None = None  # where the label ends when drawn leftwards (None: it starts at x0)
+    text: str = ""  # the label as drawn (shortened to fit)
+
+
+EVENT_LABEL_CHARS = 48  # longer labels are cut with "…" (the whole label is in the hover text)
+
+
+def _event_text_px(text: str, theme: Theme) -> float:
+    return len(text) * theme.char_px * 0.9 + 14
 
 
 def event_lanes(events: pd.DataFrame | None, months: list[date], lang: str, theme: Theme) -> list[EventMark]:
-    """Place each event's label in a lane above the plot so that no two labels overlap."""
+    """Place each event's label in a lane above the plot so that no two labels overlap.
+
+    A label starts at its event's start. One that would run past the plot's right edge is drawn
+    leftwards instead, ending where its period ends (a single day: at its line; ``anchor``). When
+    neither fits, the label is shortened ("…", the whole text in its hover) on the side with more
+    room: a label always touches its own event, never floats to a month it does not belong to.
+    """
     if events is None or events.empty or not months:
         return []
     lo, hi = -0.5, len(months) - 0.5
-    px_per_month = (theme.assumed_width - 110) / len(months)
+    plot_w = max(theme.assumed_width - 110, 120)
+    px_per_month = plot_w / len(months)
     items: list[tuple[str, float, float | None]] = []
     for r in events.to_dict("records"):
         label = r.get(f"label_{lang}") or r.get("label_en") or ""
@@ -363,19 +453,40 @@ def event_lanes(events: pd.DataFrame | None, months: list[date], lang: str, them
         x0 = max(lo, x0)
         if x1 > lo and x0 < hi:
             items.append((label, x0, x1))
+    spare = 1.15  # the plot may be narrower on screen than assumed here
+
+    def width(text: str) -> float:  # in months
+        return _event_text_px(text, theme) * spare / px_per_month
+
+    def shortened(text: str, room: float) -> str:  # the label cut to ``room`` months (at least 8 characters)
+        chars = min(EVENT_LABEL_CHARS, max(8, int((room * px_per_month / spare - 14) / (theme.char_px * 0.9))))
+        return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+    placed = []
+    for label, x0, x1 in items:
+        end = x1 if x1 is not None else x0
+        short = shortened(label, hi - lo)
+        anchor = None  # the label starts at x0 ...
+        if x0 + width(short) > hi:
+            if end - width(short) >= lo:
+                anchor = end  # ... or ends where the event ends
+            elif hi - x0 >= end - lo:
+                short = shortened(label, hi - x0)  # neither fits whole: cut it on the roomier side
+            else:
+                short, anchor = shortened(label, end - lo), end
+        w = width(short)
+        left, right = (anchor - w, anchor) if anchor is not None else (x0, x0 + w)
+        placed.append(((min(x0, left), max(end, right)), label, short, x0, x1, anchor))
     lanes_end: list[float] = []
     out: list[EventMark] = []
-    for label, x0, x1 in sorted(items, key=lambda t: (t[1], -(t[2] or t[1]))):
-        short = label if len(label) <= 48 else label[:46].rstrip() + "…"
-        text_w = (len(short) * theme.char_px * 0.9 + 14) / px_per_month
-        right = max(x1 if x1 is not None else x0, x0 + text_w)
-        lane = next((k for k, e in enumerate(lanes_end) if e < x0), len(lanes_end))
+    for (start, stop), label, short, x0, x1, anchor in sorted(placed, key=lambda t: (t[0][0], -t[0][1])):
+        lane = next((k for k, e in enumerate(lanes_end) if e < start), len(lanes_end))
         if lane == len(lanes_end):
-            lanes_end.append(right)
+            lanes_end.append(stop)
         else:
-            lanes_end[lane] = right
-        out.append(EventMark(label, x0, x1, lane))
-    return out
+            lanes_end[lane] = stop
+        out.append(EventMark(label, x0, x1, lane, anchor, short))
+    return sorted(out, key=lambda m: (m.x0, m.lane))
 
 
 def lane_px(theme: Theme) -> int:
@@ -417,20 +528,22 @@ def add_events(fig: go.Figure, marks: list[EventMark], theme: Theme) -> None:
                 line_width=0,
                 name="event",
             )
-        short = m.label if len(m.label) <= 48 else m.label[:46].rstrip() + "…"
+        place = (
+            dict(x=m.anchor, xanchor="right", xshift=-2)
+            if m.anchor is not None
+            else dict(x=m.x0, xanchor="left", xshift=2)
+        )
         fig.add_annotation(
-            text=_esc(short),
+            text=_esc(m.text or m.label),
             hovertext=_esc(m.label),
-            x=m.x0,
             xref="x",
             y=y_base + 5 / plot_px,
             yref="paper",
-            xanchor="left",
             yanchor="bottom",
-            xshift=2,
             showarrow=False,
             font=dict(size=max(theme.font_size - 2, 10), color="#6b4800"),
             name="event",
+            **place,
         )
 
 
@@ -590,12 +703,14 @@ def column_bars(
     styles = shades(kind, keys)
     if uniform:
         styles = {k: (UNKNOWN_COLOR if k == "unknown" else kind_color(kind), "") for k in keys}
+    # each label wrapped to its bar's width (six bins in a half-width column: "Under 1<br>year")
+    chars = max(6, min(14, int((th.assumed_width - 110) / max(len(keys), 1) / (th.tick_size * 0.62))))
     fig = go.Figure()
     for key in keys:
         color, pattern = styles[key]
         n = int(counts.get(key, 0))
         fig.add_bar(
-            x=[wrap_label(labels[key], 12, lines=3)],
+            x=[wrap_label(labels[key], chars, lines=3)],
             y=[n],
             name=_esc(labels[key]),
             marker=bar_marker(color, pattern),
@@ -742,15 +857,32 @@ def block_timeline(
             text=[_esc(r[5]) for r in rows],
             textposition="inside",
             insidetextanchor="start",
-            textfont=dict(color="#ffffff", size=max(th.font_size - 2, 10)),
+            textfont=dict(color="#ffffff", size=max(th.font_size - 4, 10)),
             hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
         )
-    fig.update_layout(barmode="overlay", clickmode="event+select", bargap=0.35)
+    fig.update_layout(
+        barmode="overlay",
+        clickmode="event+select",
+        bargap=0.35,
+        uniformtext=dict(minsize=max(th.font_size - 5, 10), mode="show"),  # "since 2017" stays legible
+    )
     fig.update_xaxes(type="date", range=[start.isoformat(), last.isoformat()], showgrid=True)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
     decorate(fig, title, caption, source, th, left=label_margin(order, th), fixed=True)
-    fig.update_layout(height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + 26 * len(order)))
+    row = max(26, int(th.font_size * 1.35))  # the "since 2017" text inside a bar stays legible
+    fig.update_layout(height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(order)))
     return fig
+
+
+def outside_text_range(data: pd.DataFrame, theme: Theme, left: int) -> float:
+    """The x range that leaves room for each bar's text beside it ("at least 26 incidents")."""
+    plot = max(theme.assumed_width - left - 30, 200)
+    need = 1.0
+    for value_col, text_col in (("value", "value_text"), ("documented", "documented_text")):
+        for v, text in zip(data[value_col].astype(float), data[text_col], strict=True):
+            room = plot * 0.97 - (len(str(text)) * theme.font_size * 0.6 + 8)
+            need = max(need, v * plot / max(room, plot * 0.25), v * 1.1)
+    return need
 
 
 def documented_vs_published(
@@ -798,11 +930,15 @@ def documented_vs_published(
         hovertemplate="%{y}<br>%{text}<extra></extra>",
     )
     fig.update_layout(barmode="group", clickmode="event+select", bargap=0.25, bargroupgap=0.05)
-    peak = float(max(data["value"].astype(float).max(), data["documented"].astype(float).max(), 1))
-    fig.update_xaxes(range=[0, peak * 1.35], tickformat=",d", title_text=i18n.t("published.x_title", lang))
+    left = label_margin(labels, th)
+    fig.update_xaxes(
+        range=[0, outside_text_range(data, th, left)], tickformat=",d", title_text=i18n.t("published.x_title", lang)
+    )
     fig.update_yaxes(automargin=True, autorange="reversed")
-    decorate(fig, title, caption, source, th, left=label_margin(labels, th), fixed=True)
-    fig.update_layout(height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + 58 * len(labels)))
+    decorate(fig, title, caption, source, th, left=left, fixed=True)
+    # two bars with their texts per figure; on a projector or a slide the whole list fits a 1080p screen
+    row = 58 if th.name == "screen" else int(th.font_size * 2.1)
+    fig.update_layout(height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(labels)))
     return fig
 
 

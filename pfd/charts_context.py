@@ -6,8 +6,9 @@
 * :func:`ooni_blocking_figure` — OONI anomaly and confirmed shares by month per domain, beside
   the blocking periods documented in the incident data.
 
-No Streamlit here. Every text goes through :data:`LABELS` (en/ru/az; to be moved into the app's
-catalogue later), and every figure has its source line inside (via ``pfd.charts.decorate``).
+No Streamlit here. Every text comes from the app's catalogues (``i18n/{en,ru,az}.toml``, table
+``[context_chart]``, via :func:`label`), and every figure has its source line inside (via
+``pfd.charts.decorate``).
 """
 
 from __future__ import annotations
@@ -21,112 +22,7 @@ from plotly.subplots import make_subplots
 from pfd import i18n
 from pfd.charts import SEQUENCE, Theme, decorate, theme_of
 from pfd.context import METHOD_CHANGE_YEARS, SCALES
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "rsf_title": "{country} in the RSF World Press Freedom Index",
-        "rsf_title_generic": "RSF World Press Freedom Index",
-        "rsf_caption": "Rank among the countries ranked each year (1 = freest); ranks compare across years.",
-        "rsf_note": "Scores are comparable only within one method era: RSF changed its method in 2013 and 2022.",
-        "rank_axis": "Rank (1 = best)",
-        "rank_trace": "Rank",
-        "score_axis": "Score, {era}",
-        "score_trace": "Score ({era}; {direction})",
-        "year_axis": "Index year",
-        "hover_rank": "{year}: rank {rank} of {total} countries",
-        "hover_score": "{year}: score {score} ({direction})",
-        "higher_is_better": "higher = better",
-        "lower_is_better": "lower = better",
-        "method_change": "New method",
-        "era.pre2013": "2002–2012",
-        "era.2013_2021": "2013–2021",
-        "era.2022_on": "from 2022",
-        "rsf_source": "Source: RSF World Press Freedom Index; n = {n} index years",
-        "rsf_empty": "No RSF index data for this country in this build.",
-        "ooni_title": "OONI measurements and documented blocking",
-        "ooni_caption": "Monthly share of OONI measurements that were anomalous or confirmed blocked.",
-        "ooni_note": "Shaded: blocking periods documented in this dashboard's incident data.",
-        "anomaly_share": "Anomaly share",
-        "confirmed_share": "Confirmed blocked share",
-        "documented_blocking": "Documented blocking",
-        "open_ended": "still blocked at last report",
-        "ooni_hover": "{month}: {label} {share} ({count} of {total} measurements)",
-        "share_axis": "Share of measurements",
-        "ooni_source": "Source: OONI measurements (CC BY-NC-SA 4.0); blocking periods: incident data; "
-        "n = {n} measurements",
-        "ooni_empty": "No OONI measurements for these domains. Download an aggregation (format=CSV) from "
-        "OONI Explorer or the OONI API and put it into data/raw/ooni/.",
-    },
-    "ru": {
-        "rsf_title": "{country} во Всемирном индексе свободы прессы RSF",
-        "rsf_title_generic": "Всемирный индекс свободы прессы RSF",
-        "rsf_caption": "Место среди стран рейтинга каждого года (1 = наибольшая свобода); места сравнимы между годами.",
-        "rsf_note": "Баллы сравнимы только в пределах одной методики: RSF меняли методику в 2013 и 2022 годах.",
-        "rank_axis": "Место (1 = лучшее)",
-        "rank_trace": "Место",
-        "score_axis": "Балл, {era}",
-        "score_trace": "Балл ({era}; {direction})",
-        "year_axis": "Год индекса",
-        "hover_rank": "{year}: {rank}-е место из {total} стран",
-        "hover_score": "{year}: балл {score} ({direction})",
-        "higher_is_better": "больше = лучше",
-        "lower_is_better": "меньше = лучше",
-        "method_change": "Новая методика",
-        "era.pre2013": "2002–2012",
-        "era.2013_2021": "2013–2021",
-        "era.2022_on": "с 2022 года",
-        "rsf_source": "Источник: Всемирный индекс свободы прессы RSF; n = {n} (годы индекса)",
-        "rsf_empty": "В этой сборке нет данных индекса RSF по этой стране.",
-        "ooni_title": "Измерения OONI и задокументированные блокировки",
-        "ooni_caption": "Доля измерений OONI за месяц с аномалией или подтверждённой блокировкой.",
-        "ooni_note": "Заливка: периоды блокировки, задокументированные в данных об инцидентах этой панели.",
-        "anomaly_share": "Доля аномалий",
-        "confirmed_share": "Доля подтверждённых блокировок",
-        "documented_blocking": "Задокументированная блокировка",
-        "open_ended": "по последним данным всё ещё заблокирован",
-        "ooni_hover": "{month}: {label} {share} ({count} из {total} измерений)",
-        "share_axis": "Доля измерений",
-        "ooni_source": "Источник: измерения OONI (CC BY-NC-SA 4.0); периоды блокировки: данные об инцидентах; "
-        "n = {n} (измерения)",
-        "ooni_empty": "Нет измерений OONI для этих доменов. Скачайте агрегированные данные (format=CSV) "
-        "в OONI Explorer или через OONI API и положите файл в data/raw/ooni/.",
-    },
-    "az": {
-        "rsf_title": "{country} RSF Dünya Mətbuat Azadlığı İndeksində",
-        "rsf_title_generic": "RSF Dünya Mətbuat Azadlığı İndeksi",
-        "rsf_caption": "Hər il reytinqə daxil olan ölkələr arasında yer (1 = ən azad); yerlər illər üzrə müqayisə oluna bilər.",
-        "rsf_note": "Ballar yalnız bir metodologiya dövrü daxilində müqayisə oluna bilər: RSF metodologiyanı "
-        "2013 və 2022-ci illərdə dəyişib.",
-        "rank_axis": "Yer (1 = ən yaxşı)",
-        "rank_trace": "Yer",
-        "score_axis": "Bal, {era}",
-        "score_trace": "Bal ({era}; {direction})",
-        "year_axis": "İndeks ili",
-        "hover_rank": "{year}: yer {rank}, cəmi {total} ölkə",
-        "hover_score": "{year}: bal {score} ({direction})",
-        "higher_is_better": "çox = yaxşı",
-        "lower_is_better": "az = yaxşı",
-        "method_change": "Yeni metodologiya",
-        "era.pre2013": "2002–2012",
-        "era.2013_2021": "2013–2021",
-        "era.2022_on": "2022-ci ildən",
-        "rsf_source": "Mənbə: RSF Dünya Mətbuat Azadlığı İndeksi; n = {n} (indeks illəri)",
-        "rsf_empty": "Bu yığımda bu ölkə üzrə RSF indeksi məlumatı yoxdur.",
-        "ooni_title": "OONI ölçmələri və sənədləşdirilmiş bloklamalar",
-        "ooni_caption": "Hər ay anomaliya və ya təsdiqlənmiş bloklama göstərən OONI ölçmələrinin payı.",
-        "ooni_note": "Rəngli zolaq: bu panelin insident məlumatlarında sənədləşdirilmiş bloklama dövrləri.",
-        "anomaly_share": "Anomaliya payı",
-        "confirmed_share": "Təsdiqlənmiş bloklama payı",
-        "documented_blocking": "Sənədləşdirilmiş bloklama",
-        "open_ended": "son məlumata görə hələ də bloklanıb",
-        "ooni_hover": "{month}: {label} {share} ({total} ölçmədən {count})",
-        "share_axis": "Ölçmələrin payı",
-        "ooni_source": "Mənbə: OONI ölçmələri (CC BY-NC-SA 4.0); bloklama dövrləri: insident məlumatları; "
-        "n = {n} (ölçmələr)",
-        "ooni_empty": "Bu domenlər üçün OONI ölçməsi yoxdur. OONI Explorer və ya OONI API-dən aqreqasiya "
-        "məlumatını (format=CSV) yükləyin və data/raw/ooni/ qovluğuna qoyun.",
-    },
-}
+from pfd.vocab import LANGUAGES
 
 RANK_COLOR = SEQUENCE[0]
 SCORE_COLOR = SEQUENCE[1]
@@ -137,10 +33,22 @@ BLOCKING_LINE = "#009E73"
 METHOD_LINE = "#555555"
 
 
-def label(key: str, lang: str = "en", **fmt: object) -> str:
-    """The text for ``key`` in ``lang`` (English when missing)."""
-    text = LABELS.get(lang, {}).get(key) or LABELS["en"].get(key) or key
-    return text.format(**fmt) if fmt else text
+CATALOGUE_TABLE = "context_chart"  # the catalogues' table that holds this module's texts
+
+
+def label(key: str, lang: str = "en", count: float | int | None = None, **fmt: object) -> str:
+    """The catalogue text ``context_chart.<key>`` in ``lang``; ``count`` picks a plural form."""
+    return i18n.t(f"{CATALOGUE_TABLE}.{key}", lang, count=count, **fmt)
+
+
+def labels(lang: str = "en") -> dict[str, str]:
+    """Every text of this module in ``lang`` (plural entries in their generic form), by short key."""
+    prefix = CATALOGUE_TABLE + "."
+    return {k[len(prefix) :]: v for k, v in i18n.catalogue(i18n.norm_lang(lang)).items() if k.startswith(prefix)}
+
+
+# read-only view kept for callers of the former module-level dict
+LABELS: dict[str, dict[str, str]] = {lang: labels(lang) for lang in LANGUAGES}
 
 
 def _esc(text: object) -> str:
@@ -223,7 +131,7 @@ def rsf_rank_figure(
     name = country or (str(data["country"].iloc[0]) if not data.empty else None)
     title = label("rsf_title", lang, country=_esc(name)) if name else label("rsf_title_generic", lang)
     captions = [label("rsf_caption", lang), label("rsf_note", lang)]
-    source = label("rsf_source", lang, n=len(data))
+    source = label("rsf_source", lang, count=len(data))
     if data.empty:
         return _message_figure(label("rsf_empty", lang), title, captions, source, th)
     if score_era is not None and score_era not in SCALES:
@@ -237,7 +145,8 @@ def rsf_rank_figure(
     )
     years = [int(y) for y in data["year"]]
     hover = [
-        label("hover_rank", lang, year=_year_text(r), rank=int(r.rank), total=_total(r)) for r in data.itertuples()
+        label("hover_rank", lang, count=_count(_total(r)), year=_year_text(r), rank=int(r.rank), total=_total(r))
+        for r in data.itertuples()
     ]
     rank_trace = go.Scatter(
         x=years,
@@ -336,6 +245,11 @@ def rsf_rank_figure(
     return fig
 
 
+def _count(value: int | str) -> int | None:
+    """A count for choosing a plural form; None when unknown ("?")."""
+    return value if isinstance(value, int) else None
+
+
 def _total(row) -> int | str:
     value = getattr(row, "countries_ranked", None)
     return int(value) if value is not None and not pd.isna(value) else "?"
@@ -375,7 +289,7 @@ def ooni_blocking_figure(
     captions = [label("ooni_caption", lang), label("ooni_note", lang)]
     data = monthly.dropna(subset=["domain"]) if not monthly.empty else monthly
     n = int(data["measurement_count"].sum()) if not data.empty else 0
-    source = label("ooni_source", lang, n=i18n.number(n, lang))
+    source = label("ooni_source", lang, count=n)
     if data.empty or n == 0:
         return _message_figure(label("ooni_empty", lang), title, captions, source, th)
     domains = sorted(data["domain"].unique())[:max_domains]
@@ -402,8 +316,9 @@ def ooni_blocking_figure(
                     month=i18n.month_label(_as_date(r.month), lang),
                     label=name.lower() if lang == "en" else name,
                     share="–" if pd.isna(getattr(r, column)) else f"{i18n.number(getattr(r, column) * 100, lang, 1)} %",
-                    count=i18n.number(int(getattr(r, count_col)), lang),
+                    hits=i18n.number(int(getattr(r, count_col)), lang),
                     total=i18n.number(int(r.measurement_count), lang),
+                    count=int(r.measurement_count),
                 )
                 for r in part.itertuples()
             ]

@@ -44,15 +44,20 @@ def month_end(d: date) -> date:
     return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 
 
-def parse_month(text: str | None) -> date | None:
-    """'2020-02' → 2020-02-01; anything else → None."""
-    if not text:
+def parse_month(text: object) -> date | None:
+    """'2020-02' → 2020-02-01; anything else (empty, malformed, impossible, not text) → None."""
+    if not isinstance(text, str) or not text.strip():
         return None
     try:
         y, m = text.strip().split("-")[:2]
         return date(int(y), int(m), 1)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return None
+
+
+def clamp_month(d: date, first: date, last: date) -> date:
+    """The first day of ``d``'s month, moved into the months [first, last] (both included)."""
+    return min(max(month_start(d), month_start(first)), month_start(last))
 
 
 def add_months(d: date, n: int) -> date:
@@ -104,6 +109,16 @@ class Filters:
         """The period of the same length just before this one (same other filters)."""
         start = add_months(self.start, -self.months)
         return replace(self, start=start, end=month_end(add_months(self.start, -1)))
+
+    def clamped(self, first: date, last: date) -> Filters:
+        """The period moved into the months [first, last] of the data (other filters unchanged).
+
+        A period partly outside keeps its part inside; a period wholly after the data becomes
+        the data's last month, one wholly before it the first month.
+        """
+        start = clamp_month(self.start, first, last)
+        end = clamp_month(self.end, first, last)
+        return replace(self, start=start, end=month_end(end))
 
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)
@@ -183,8 +198,15 @@ class Filters:
         return {k: v for k, v in p.items() if v}
 
     @classmethod
-    def from_params(cls, params: dict, defaults: Filters) -> Filters:
-        """Read the query string; unknown codes and malformed values are dropped, not fatal."""
+    def from_params(cls, params: dict, defaults: Filters, span: tuple[date, date] | None = None) -> Filters:
+        """Read the query string; unknown codes and malformed values are dropped, not fatal.
+
+        Period: a malformed or missing bound is the default's, unless that would put it on the
+        wrong side of the other, given bound; then it is the edge of the data (``span``: first
+        and last date of the data), or the given bound's month without a span. A reversed
+        period is swapped. With ``span`` the result lies inside the data's months, so
+        ``?from=2030-01`` shows the data's last month, never an empty or impossible period.
+        """
 
         def codes(key: str, allowed: tuple[str, ...], sep: str = ",") -> tuple[str, ...]:
             raw = params.get(key)
@@ -199,11 +221,16 @@ class Filters:
             return tuple(v for v in str(raw).split("|") if v.strip())
 
         subs = tuple(subcategory_key(c, code) for c, (_, vocab) in CATEGORY_SUBCATEGORY.items() for code in vocab.codes)
-        start = parse_month(params.get(P_FROM)) or defaults.start
-        end = parse_month(params.get(P_TO))
-        return cls(
+        start, end = parse_month(params.get(P_FROM)), parse_month(params.get(P_TO))
+        if start is None and end is None:
+            start, end = defaults.start, defaults.end
+        elif start is None:
+            start = defaults.start if defaults.start <= end else (span[0] if span else end)
+        elif end is None:
+            end = defaults.end if month_end(defaults.end) >= start else (span[1] if span else start)
+        f = cls(
             start=start,
-            end=month_end(end) if end else defaults.end,
+            end=end,
             categories=codes(P_KIND, CATEGORY.codes),
             subcategories=codes(P_SUB, subs),
             roles=codes(P_ROLE, VICTIM_ROLE.codes),
@@ -213,15 +240,15 @@ class Filters:
             count=params.get(P_COUNT) or defaults.count,
             lang=params.get(P_LANG) or defaults.lang,
         )
+        return f.clamped(*span) if span else f
 
     # -- words -------------------------------------------------------------------------
     def caption(self, n: int, lang: str | None = None, unit: str | None = None) -> str:
         """'23 incidents · Feb – Dec 2020 · journalists' — what a chart or table shows."""
         lang = lang or self.lang
         unit = unit or self.count
-        key = f"caption.n_{unit}_one" if n == 1 else f"caption.n_{unit}"
         parts = [
-            i18n.t(key, lang, n=i18n.number(n, lang)),
+            i18n.t(f"caption.n_{unit}", lang, count=n),
             i18n.period_label(self.start, self.end, lang),
         ]
         parts += self.describe_selection(lang)

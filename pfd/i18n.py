@@ -4,14 +4,25 @@ Catalogue tables are flattened to dotted keys (``[kpi] incidents = "…"`` → `
 Each catalogue lists in ``meta.needs_review`` the keys whose translation still awaits a native
 speaker's review (shown on the methodology page). Vocabulary labels live with the codes in
 ``pfd.vocab``. Person and outlet names are never translated.
+
+Plurals: an entry shown with a count is a table of CLDR plural forms, e.g.
+``n_incidents = { one = "{n} incident", other = "{n} incidents" }`` in English and
+``{ one = …, few = …, many = …, other = … }`` in Russian. ``t(key, lang, count=n)`` picks the
+form by Babel's plural rules for ``lang`` (``plural_category``) and fills ``{n}`` with the
+localised number unless ``n`` is passed. Every language must give each form its rules need
+(``plural_tags``; tests/test_i18n.py checks it). Azerbaijani nouns stay singular after a
+numeral, so its forms are often the same text.
 """
 
 from __future__ import annotations
 
+import numbers
 import tomllib
 from datetime import date
+from decimal import Decimal
 from functools import cache
 
+from babel import Locale
 from babel.dates import format_date, format_interval
 from babel.numbers import format_decimal
 
@@ -19,24 +30,58 @@ from pfd.paths import I18N_DIR
 from pfd.vocab import LANGUAGES
 
 DEFAULT_LANG = "en"
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 
-def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
+def is_plural_table(value: object) -> bool:
+    """A TOML table whose keys are all CLDR plural categories and whose values are texts."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and set(value) <= set(PLURAL_CATEGORIES)
+        and all(isinstance(v, str) for v in value.values())
+    )
+
+
+def _flatten(table: dict, prefix: str = "") -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """(plain texts, plural entries) by dotted key."""
+    texts: dict[str, str] = {}
+    plurals: dict[str, dict[str, str]] = {}
     for k, v in table.items():
         key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out.update(_flatten(v, key + "."))
+        if is_plural_table(v):
+            plurals[key] = dict(v)
+        elif isinstance(v, dict):
+            more, more_plurals = _flatten(v, key + ".")
+            texts.update(more)
+            plurals.update(more_plurals)
         elif isinstance(v, str):
-            out[key] = v
-    return out
+            texts[key] = v
+    return texts, plurals
+
+
+@cache
+def _load(lang: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    raw = tomllib.loads((I18N_DIR / f"{lang}.toml").read_text(encoding="utf-8"))
+    raw.pop("meta", None)
+    return _flatten(raw)
+
+
+def _generic(forms: dict[str, str]) -> str:
+    """The form for a count that is not given: the plural of a large whole number."""
+    return forms.get("many") or forms.get("other") or next(iter(forms.values()))
 
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    raw = tomllib.loads((I18N_DIR / f"{lang}.toml").read_text(encoding="utf-8"))
-    raw.pop("meta", None)
-    return _flatten(raw)
+    """Every key of ``lang`` with one text; a plural entry gives its generic form (see ``plurals``)."""
+    texts, plurals = _load(lang)
+    return {**texts, **{k: _generic(v) for k, v in plurals.items()}}
+
+
+def plurals(lang: str) -> dict[str, dict[str, str]]:
+    """The plural entries of ``lang``: key → {plural category: text}."""
+    return _load(lang)[1]
 
 
 @cache
@@ -49,9 +94,58 @@ def norm_lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
-    """The text for ``key`` in ``lang`` (falls back to English, then to the key itself)."""
-    text = catalogue(norm_lang(lang)).get(key) or catalogue(DEFAULT_LANG).get(key) or key
+@cache
+def plural_tags(lang: str) -> frozenset[str]:
+    """The plural forms ``lang`` needs: en/az one + other, ru one + few + many + other."""
+    return frozenset(Locale.parse(norm_lang(lang)).plural_form.tags | {"other"})
+
+
+def _operand(count: object) -> int | Decimal:
+    """The count as Babel should see it: a float keeps its visible decimals (4.0 is not "one")."""
+    if isinstance(count, bool):
+        return int(count)
+    if isinstance(count, numbers.Integral):
+        return int(count)
+    if isinstance(count, Decimal):
+        return count
+    if isinstance(count, numbers.Real):
+        return Decimal(repr(float(count)))
+    return Decimal(str(count))
+
+
+def plural_category(count: float | int | Decimal, lang: str = DEFAULT_LANG) -> str:
+    """CLDR plural category of ``count`` in ``lang``: 1 → one; ru 2 → few, 5 → many, 1.5 → other."""
+    return Locale.parse(norm_lang(lang)).plural_form(_operand(count))
+
+
+def _decimals(count: object) -> int:
+    op = _operand(count)
+    return max(0, -op.as_tuple().exponent) if isinstance(op, Decimal) else 0
+
+
+def t(key: str, lang: str = DEFAULT_LANG, count: float | int | Decimal | None = None, **fmt: object) -> str:
+    """The text for ``key`` in ``lang`` (falls back to English, then to the key itself).
+
+    ``count`` chooses the plural form of a plural entry (and fills ``{n}`` when ``n`` is not
+    given); a plural entry without a count gets its generic plural.
+    """
+    lang = norm_lang(lang)
+    texts, forms_by_key = _load(lang)
+    text_lang = lang
+    if not texts.get(key) and key not in forms_by_key:
+        text_lang = DEFAULT_LANG
+        texts, forms_by_key = _load(DEFAULT_LANG)
+    forms = forms_by_key.get(key)
+    if forms is not None:
+        if count is None:
+            text = _generic(forms)
+        else:
+            category = plural_category(count, text_lang)
+            text = forms.get(category) or _generic(forms)
+    else:
+        text = texts.get(key) or key
+    if count is not None and "n" not in fmt:
+        fmt["n"] = number(_operand(count), lang, _decimals(count))
     return text.format(**fmt) if fmt else text
 
 

@@ -45,13 +45,13 @@ CSS = """
 .stApp p, .stApp li, .stApp label, .stApp button p { font-size: 22px !important; color: #000000; }
 .stApp h1 { font-size: 44px !important; } .stApp h2 { font-size: 38px !important; } .stApp h3 { font-size: 32px !important; }
 [data-testid="stCaptionContainer"] p { font-size: 20px !important; color: #222222 !important; }
-.pfd-filters { font-size: 24px; font-weight: 700; margin: 0; line-height: 1.25; }
+.stApp p.pfd-filters { font-size: 24px !important; font-weight: 700; margin: 0; line-height: 1.25; }
 .pfd-kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 18px; margin-top: 12px; }
 .pfd-kpi { border-left: 8px solid #0072B2; padding: 6px 14px; }
 .pfd-kpi .v { font-size: 72px; font-weight: 700; line-height: 1.1; color: #000; }
 .pfd-kpi .l { font-size: 26px; line-height: 1.2; color: #000; }
 .pfd-kpi .c { font-size: 18px; color: #333; margin-top: 4px; }
-.pfd-kpis-title { font-size: 40px; font-weight: 700; margin: 8px 0 0; }
+.stApp p.pfd-kpis-title { font-size: 40px !important; font-weight: 700; margin: 8px 0 0; }
 /* clicker keys (Page Down / Page Up): a second pair of buttons, present but not seen */
 .st-key-pfd_present_next_pg, .st-key-pfd_present_prev_pg {
   position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
@@ -148,80 +148,88 @@ def show(query: Query, f: Filters, events: bool = True, start: str | None = None
         )
         st.html(f'<p class="pfd-kpis-title">{_esc(i18n.t("report.kpis", lang))}</p><div class="pfd-kpis">{cards}</div>')
         return
-    fig = export.title_clearance(figures[i - 1].fig)
-    st.plotly_chart(fig, key=f"present-chart-{keys[i]}", config={"displaylogo": False}, width="stretch", theme=None)
+    kf = figures[i - 1]
+    st.plotly_chart(
+        kf.fig, key=f"present-chart-{keys[i]}", config={"displaylogo": False}, width="stretch", theme=None, alt=kf.title
+    )
     st.caption(i18n.t("present.keys", lang))
 
 
 # -- downloads ------------------------------------------------------------------------------------
 
-FigureSource = go.Figure | Callable[[str], go.Figure]
+FigureSource = go.Figure | Callable[[str], go.Figure]  # or a report.figures.KeyFigure (has .build)
 
 
-def _figure_for(source: FigureSource, theme: str) -> go.Figure:
-    """Build again with the theme when given a builder (exact), else re-theme the figure."""
-    return source(theme) if callable(source) else export.retheme(source, theme)
+def figure_for_export(source) -> tuple[go.Figure, str | None]:
+    """(figure, theme to re-theme it to): built with the export theme when the builder is at hand
+    (exact: the same code as the screen's figure), else the figure and "export" (a re-themed copy)."""
+    build = getattr(source, "build", None)
+    if build is None and callable(source) and not isinstance(source, go.Figure):
+        build = source
+    if build is not None:
+        return build("export"), None
+    return source, "export"
 
 
-def image_downloads(source: FigureSource, file_stem: str, lang: str, key: str) -> None:
-    """PNG (1600 px, export theme) and SVG download buttons for one chart, rendered on click.
+def image_bytes(source, fmt: str) -> bytes:
+    """The chart as PNG (1600 px wide) or SVG, rendered by the dashboard's shared exporter."""
+    fig, theme = figure_for_export(source)
+    return export.shared_exporter().render(fig, fmt, theme)
 
-    ``source``: the figure, or better a function ``theme -> figure`` calling the same builder.
-    Where Chromium is missing, a sentence instead of the buttons.
+
+def image_downloads(source, file_stem: str, lang: str, key: str) -> None:
+    """PNG (≥ 1600 px wide, export theme) and SVG download buttons for one chart, rendered on click.
+
+    ``source``: a ``report.figures.KeyFigure`` or a function ``theme -> figure`` calling the same
+    builder as the screen (exact), or a figure (re-themed). A compact row of two small buttons,
+    right-aligned under the chart; where Chromium is missing, one sentence instead.
+
+    No ``help=`` tooltips on download buttons: with one, Streamlit 1.67 draws a second, hidden copy
+    of the button, which a click on "every download button" (tests, assistive tools) lands on.
     """
-    reason = export.unavailable_reason()
-    if reason:
+    if export.unavailable_reason():
         st.caption(i18n.t("export.unavailable", lang))
         return
-    png_col, svg_col = st.columns(2)
-    png_col.download_button(
-        i18n.t("export.png", lang),
-        data=lambda: export.png_bytes(_figure_for(source, "export")),
-        file_name=f"{file_stem}.png",
-        mime="image/png",
-        help=i18n.t("export.png_help", lang),
-        key=f"{key}-png",
-        on_click="ignore",
-        icon=":material/image:",
-    )
-    svg_col.download_button(
-        i18n.t("export.svg", lang),
-        data=lambda: export.svg_bytes(_figure_for(source, "export")),
-        file_name=f"{file_stem}.svg",
-        mime="image/svg+xml",
-        help=i18n.t("export.svg_help", lang),
-        key=f"{key}-svg",
-        on_click="ignore",
-        icon=":material/draw:",
-    )
+    row = st.container(horizontal=True, horizontal_alignment="right", gap="small", key=f"{key}-images")
+    for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+        row.download_button(
+            "⤓ " + i18n.t(f"export.{fmt}", lang),
+            data=lambda fmt=fmt: image_bytes(source, fmt),
+            file_name=f"{file_stem}.{fmt}",
+            mime=mime,
+            key=f"{key}-{fmt}",
+            on_click="ignore",
+            type="tertiary",
+        )
 
 
-def report_downloads(query: Query, f: Filters, key: str = "pfd-report") -> None:
-    """Buttons for the offline HTML report and the slide deck of the current filters and language."""
+def report_downloads(query: Query, f: Filters, key: str = "pfd-report", events: bool = True) -> None:
+    """Buttons for the offline HTML report and the slide deck of the current filters and language,
+    built on click (``report.make_report`` / ``report.make_deck``, the same as ``python -m report``).
+    Where Chromium is missing, the report button and a sentence instead of the deck's."""
+    from pfd.config import load_config
+    from pfd.exports import file_name
     from report.build import make_deck, make_report
 
     lang = f.lang
-    name = f"press-freedom-{lang}-{f.slug()}"
-    st.download_button(
+    config = load_config()
+    row = st.container(horizontal=True, gap="small", key=f"{key}-row")
+    row.download_button(
         i18n.t("export.report", lang),
-        data=lambda: make_report(query, f),
-        file_name=f"{name}.html",
+        data=lambda: make_report(query, f, events=events),
+        file_name=file_name(config, f, f"report-{lang}", "html"),
         mime="text/html",
-        help=i18n.t("export.report_help", lang),
         key=f"{key}-html",
         on_click="ignore",
-        icon=":material/description:",
     )
     if export.unavailable_reason():
         st.caption(i18n.t("export.deck_unavailable", lang))
         return
-    st.download_button(
+    row.download_button(
         i18n.t("export.deck", lang),
-        data=lambda: make_deck(query, f, export.shared_exporter()),
-        file_name=f"{name}.pptx",
+        data=lambda: make_deck(query, f, export.shared_exporter(), events=events),
+        file_name=file_name(config, f, f"slides-{lang}", "pptx"),
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        help=i18n.t("export.deck_help", lang),
         key=f"{key}-pptx",
         on_click="ignore",
-        icon=":material/slideshow:",
     )

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import streamlit as st
 
-from pfd import app, charts, i18n
+from pfd import app, i18n
 from pfd.filters import Filters
 from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, QUALIFIER, Vocabulary
 
@@ -53,7 +53,7 @@ def ids_by_month(incidents: pd.DataFrame, selected: list[list], column: str) -> 
     """Incidents in the selected (month, key) bars of a by-month chart; None when nothing is selected."""
     if not selected:
         return None
-    wanted = {(str(m)[:7], str(k)) for m, k in selected}
+    wanted = {(str(m)[:7], str(k)) for m, k in selected if k is not None}
     if incidents.empty:
         return set()
     months = pd.to_datetime(incidents["date"]).dt.strftime("%Y-%m")
@@ -101,13 +101,7 @@ def incident_section(
     st.subheader(i18n.t("list.title", lg))
     shown = drill.shown
     if drill.ids is not None:
-        st.caption(
-            app.plain(
-                i18n.t("list.selected_one" if len(shown) == 1 else "list.selected", lg, n=i18n.number(len(shown), lg))
-                + " "
-                + " · ".join(drill.labels)
-            )
-        )
+        st.caption(app.plain(i18n.t("list.selected", lg, count=len(shown)) + " " + " · ".join(drill.labels)))
     else:
         st.caption(app.plain(content or f.caption(len(shown), unit="incidents")))
     app.show_incident_list(shown, key=f"list-{key}", kind=kind)
@@ -119,78 +113,47 @@ def incident_section(
 # -- by-month chart -------------------------------------------------------------------------
 
 
-def year_only_notes(f: Filters, incidents: pd.DataFrame) -> tuple[str | None, str | None]:
-    """(note inside the figure, caption under it) about incidents known only to the year."""
-    lg = f.lang
-    inside = int((incidents["date_precision"] == "year").sum()) if not incidents.empty else 0
-    apart = int(app.data("year_only_apart", f))
-    note = i18n.t("caption.year_only_in", lg, n=i18n.number(inside, lg)) if inside else None
-    under = i18n.t("caption.year_only", lg, n=i18n.number(apart, lg)) if apart else None
-    return note, under
+def monthly_chart(fig, f: Filters, by: str, key: str) -> list[list]:
+    """Show a by-month stacked chart (a ``report.figures`` figure); return the bars really selected."""
+    return selected_bars(app.chart(fig, key=key, select=True), app.data("monthly", f, by))
 
 
-def monthly_chart(
-    f: Filters,
-    incidents: pd.DataFrame,
-    by: str,
-    title: str,
-    key: str,
-    vocab: Vocabulary | None = None,
-    kind: str | None = None,
-    show_apart: bool = True,
-) -> list[list]:
-    """A by-month stacked chart with context events; returns the selection made in it.
+def selected_bars(selected: list[list], monthly: pd.DataFrame) -> list[list]:
+    """The (month, key) bars of a by-month chart that the selection really holds.
 
-    ``show_apart``: say under the chart how many year-only incidents of a cut year are left out
-    (the overview says it once, under its cards).
+    A box drawn over a month column of a stacked chart also selects the zero-height bars of
+    every other key in that month: those are dropped, so the selection's words name only what
+    has incidents. When the selection holds no bar with anything in it, each selected month is
+    kept as (month, None): the list then shows no incident, and the words name only the month.
     """
-    lg = f.lang
-    monthly = app.data("monthly", f, by)
-    n = int(monthly["n"].sum())
-    if vocab is None:
-        vocab = CATEGORY if by == "category" else CATEGORY_SUBCATEGORY[kind or f.categories[0]][1]
-    events = app.data("events", f) if app.show_events() else None
-    note, under = year_only_notes(f, incidents)
-    dated = incidents[incidents["date_precision"] != "year"] if not incidents.empty else incidents
-    fig = charts.monthly_bars(
-        monthly,
-        title=title,
-        caption=f.caption(n),
-        source=charts.source_line(app.source_names(dated), n, lg, f.count),
-        lang=lg,
-        vocab=vocab,
-        events=events,
-        theme=app.theme(),
-        kind=kind,
-        note=note,
-        y_title=i18n.t(f"chart.y_{f.count}", lg),
+    if not selected:
+        return []
+    held = (
+        {(str(m)[:7], str(k)) for m, k, n in zip(monthly["month"], monthly["key"], monthly["n"], strict=True) if n > 0}
+        if not monthly.empty
+        else set()
     )
-    selected = app.chart(fig, key=f"chart-{key}", select=True)
-    if under and show_apart:
-        st.caption(app.plain(under))
-    return selected
-
-
-def monthly_with_drilldown(f: Filters, by: str, title: str, key: str) -> None:
-    """A by-month chart; selecting bars in it filters the incident list below."""
-    incidents = app.data("incidents", f)
-    drill = Drill(incidents)
-    selected = monthly_chart(f, incidents, by, title, key)
-    drill.narrow(ids_by_month(incidents, selected, by), selection_words(selected, by, f))
-    incident_section(drill, f, key)
+    bars = [[m, k] for m, k in selected if (str(m)[:7], str(k)) in held]
+    if bars:
+        return bars
+    return [[m, None] for m in dict.fromkeys(str(m)[:10] for m, _ in selected)]
 
 
 def selection_words(selected: list[list], by: str, f: Filters, vocab: Vocabulary | None = None) -> str:
-    """'Feb 2020 — Beating; Mar 2020 — Beating' for a by-month selection."""
+    """'Feb 2020 — Beating; Mar 2020 — Beating' for a by-month selection (from ``selected_bars``).
+
+    A (month, None) pair, a selected month with nothing in it, is named by its month alone.
+    """
     if not selected:
         return ""
     if vocab is None:
         vocab = CATEGORY if by == "category" else CATEGORY_SUBCATEGORY[(f.categories or CATEGORY.codes)[0]][1]
+    pairs = list(dict.fromkeys((str(m)[:10], k) for m, k in selected))
     parts = []
-    for m, k in selected[:6]:
-        month = i18n.month_label(date.fromisoformat(str(m)[:10]), f.lang)
-        parts.append(f"{month} — {vocab.label(k, f.lang)}")
-    if len(selected) > 6:
+    for m, k in pairs[:6]:
+        month = i18n.month_label(date.fromisoformat(m), f.lang)
+        parts.append(month if k is None else f"{month} — {vocab.label(k, f.lang)}")
+    if len(pairs) > 6:
         parts.append("…")
     return "; ".join(parts)
 
@@ -200,40 +163,6 @@ def key_words(selected: list[list], vocab: Vocabulary | None, lang: str) -> str:
     keys = list(dict.fromkeys(str(s[0]) for s in selected))
     words = [vocab.label(k, lang) if vocab else k for k in keys[:6]]
     return ", ".join(words) + (" …" if len(keys) > 6 else "")
-
-
-def breakdown_chart(
-    f: Filters,
-    column: str,
-    title: str,
-    key: str,
-    incidents: pd.DataFrame,
-    vocab: Vocabulary | None = None,
-    kind: str | None = None,
-    top: int | None = None,
-    width_hint: int | None = None,
-    exclude: Iterable[str] = (),
-) -> list[list]:
-    """A ranked horizontal bar chart of one column (counts per ``f.count``); returns the selection."""
-    lg = f.lang
-    data = app.data("breakdown", f, column)
-    data = data[~data["key"].isin(list(exclude))]
-    if top is not None:
-        data = data.head(top)
-    n = int(data["n"].sum()) if not data.empty else 0
-    fig = charts.horizontal_bars(
-        data,
-        title=title,
-        caption=f.caption(n),
-        source=charts.source_line(app.source_names(incidents), n, lg, f.count),
-        lang=lg,
-        vocab=vocab,
-        color=charts.kind_color(kind),
-        theme=app.theme(),
-        x_title=i18n.t(f"chart.y_{f.count}", lg),
-        width_hint=width_hint,
-    )
-    return app.chart(fig, key=f"chart-{key}", select=True)
 
 
 HALF = 560  # expected width of a chart in one of two columns (wide layout)
@@ -273,7 +202,7 @@ def kpi_cards(f: Filters, k: dict, cards: list[Card], per_row: int = 3, below=No
                 delta = "0" if diff == 0 else ("+" if diff > 0 else "") + i18n.number(diff, lg, card.decimals)
             help_text = i18n.t(card.help, lg) if card.help else ""
             compare = (
-                i18n.t("kpi.vs_previous", lg, n=f.months, before=i18n.number(prev[card.field], lg, card.decimals))
+                i18n.t("kpi.vs_previous", lg, count=f.months, before=i18n.number(prev[card.field], lg, card.decimals))
                 if prev is not None
                 else i18n.t("kpi.no_previous", lg)
             )

@@ -62,7 +62,7 @@ def review_note(lang: str) -> str | None:
     if lang == "en":
         return None
     n = len(i18n.needs_review(lang)) + sum(1 for v in VOCABULARIES.values() for term in v.terms if term.review)
-    return i18n.t("report.review_note", lang, n=n) if n else None
+    return i18n.t("report.review_note", lang, count=n) if n else None
 
 
 def _sources(query: Query, titles: list[str], lang: str) -> list[html.SourceEntry]:
@@ -99,7 +99,7 @@ class Content:
 def compose(query: Query, f: Filters, theme: str, events: bool = True) -> Content:
     lang = f.lang
     figures = key_figures(query, f, theme=theme, events=events)
-    published, other = published_rows(query, f)
+    published, other = published_rows(query.published_vs_documented(f), f)
     cited = cited_sources(query.incidents(f))
     for title in [r.source_title for r in published]:
         if title not in cited:

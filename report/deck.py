@@ -70,7 +70,7 @@ def build(
     sources: list[str],
     exporter: export.ChartExporter,
 ) -> bytes:
-    """The deck as .pptx bytes. ``figures`` should be built with the ``export`` theme."""
+    """The deck as .pptx bytes; each chart is built again with the ``export`` theme for its PNG."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     t = lambda key, **fmt: i18n.t(key, lang, **fmt)  # noqa: E731
@@ -115,7 +115,7 @@ def build(
     area_top = Inches(1.0)
     area_w, area_h = SLIDE_W - 2 * MARGIN, SLIDE_H - area_top - Inches(0.15)
     for kf in figures:
-        png = exporter.png(kf.fig, theme="export")
+        png = exporter.png(kf.themed("export").fig, theme=None)  # built with the export theme
         w_px, h_px = export.png_size(png)
         scale = min(area_w / w_px, area_h / h_px)
         width, height = Emu(int(w_px * scale)), Emu(int(h_px * scale))

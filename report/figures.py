@@ -1,41 +1,77 @@
-"""What the report, the slide deck and presentation mode show: one list, built per filter state.
+"""The dashboard's figures, composed once: pages, chart images, presentation mode, report and deck.
 
-Every number comes from ``pfd.query.Query`` and every figure from the ``pfd.charts`` builders,
-composed as the dashboard pages compose them (same catalogue keys for titles and captions, same
-source lines, same notes) so a slide never disagrees with the page it stands for:
+A figure function takes the filter state and ``data`` — a query-layer accessor,
+``data(method, filters, *args)``: ``pfd.app.data`` on the pages (cached per build and filter
+state), :func:`from_query` for the report and the deck (a ``Query`` called directly) — and returns
+a :class:`KeyFigure`: the title, caption, source line and count said about it, and ``build``, a
+function ``theme -> go.Figure`` that calls the ``pfd.charts`` builder. The page draws
+``build("screen")``, presentation mode ``build("projector")``, a PNG/SVG download and a slide
+``build("export")`` — the same numbers through the same code, never a second composition and never
+a re-themed copy.
 
-- overview: incidents by month and kind (``pages/overview.py``) and documented vs published;
-- physical assaults by month and context (``pages/assaults.py``, the page's default view);
-- detentions by month and type (``pages/detentions.py``);
-- website blockings: the timeline of blocked domains (``pages/blockings.py``);
-- court outcomes by month and outcome (``pages/court.py``).
+The key figures (:func:`key_figures`, in the dashboard's page order) are what the report, the deck
+and presentation mode show:
 
-The page scripts hold their composition inline; the few lines each chart needs are repeated
-here — numbers are never recomputed, only passed from the query layer to the builder.
+- overview: incidents by month and kind, and documented vs published;
+- physical assaults by month and context (the assaults page's default view);
+- detentions by month and type;
+- website blockings: the timeline of blocked domains;
+- court outcomes by month and outcome.
+
+Numbers are never recomputed here, only passed from the query layer to the builder.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from pfd import charts, export, i18n, views
+from pfd import charts, i18n, views
 from pfd.filters import Filters
 from pfd.query import Query
 from pfd.vocab import ASSAULT_CONTEXT, CATEGORY, CATEGORY_SUBCATEGORY, DETENTION_TYPE, OUTCOME, Vocabulary
 
+DataFn = Callable[..., Any]  # data(method, filters, *args) -> what Query.<method>(filters, *args) returns
+Builder = Callable[[str], go.Figure]  # theme name -> a new figure
+
+
+def from_query(query: Query) -> DataFn:
+    """A ``data`` accessor over a ``Query`` (the report, the deck, presentation mode)."""
+
+    def data(method: str, f: Filters, *args: Any) -> Any:
+        return getattr(query, method)(f, *args)
+
+    return data
+
 
 @dataclass(frozen=True)
 class KeyFigure:
-    key: str  # stable slug: "overview", "published" or a kind's code
+    """One chart: what is said about it, and how to draw it in any theme."""
+
+    key: str  # stable slug: "overview", "published", a kind's code, a page chart's name
     title: str
     caption: str
     source: str  # the source line drawn inside the figure
     n: int
-    fig: go.Figure
+    build: Builder  # theme -> figure, from the same data and the same chart builder
     note: str | None = None  # said under the chart (e.g. year-only incidents outside the period)
+    theme: str = "screen"  # the theme of ``fig``
+
+    @cached_property
+    def fig(self) -> go.Figure:
+        """The figure in ``theme``, its two-line title kept inside the canvas (built once)."""
+        from pfd import export
+
+        return export.title_clearance(self.build(self.theme))
+
+    def themed(self, theme: str) -> KeyFigure:
+        """The same figure for another theme (built anew on first use of ``fig``)."""
+        return replace(self, theme=theme)
 
 
 @dataclass(frozen=True)
@@ -64,113 +100,182 @@ def kind_filters(f: Filters, kind: str) -> Filters:
     return f.with_(categories=(kind,), subcategories=subs)
 
 
-def _done(kf: KeyFigure) -> KeyFigure:
-    export.title_clearance(kf.fig)  # keep a two-line title inside the canvas (in place)
-    return kf
-
-
-# -- the key figures --------------------------------------------------------------------------
+# -- by month -----------------------------------------------------------------------------------
 
 
 def monthly_figure(
-    query: Query,
+    data: DataFn,
     f: Filters,
     by: str,
     title: str,
     key: str,
-    theme: str,
-    events: bool,
+    *,
+    events: bool = True,
     vocab: Vocabulary | None = None,
     kind: str | None = None,
+    incidents: pd.DataFrame | None = None,
 ) -> KeyFigure:
-    """A by-month stacked chart as ``views.monthly_chart`` draws it (note, source line, y title)."""
+    """Stacked bars per month (``charts.monthly_bars``) with the context periods, the year-only
+    incidents said inside (counted) and under the chart (left out), and the source line.
+
+    ``incidents``: the filtered incident list when the caller has it already (pages).
+    """
     lg = f.lang
-    incidents = query.incidents(f)
-    monthly = query.monthly(f, by)
+    if incidents is None:
+        incidents = data("incidents", f)
+    monthly = data("monthly", f, by)
     n = int(monthly["n"].sum())
     if vocab is None:
         vocab = CATEGORY if by == "category" else CATEGORY_SUBCATEGORY[kind or f.categories[0]][1]
     inside = int((incidents["date_precision"] == "year").sum()) if not incidents.empty else 0
-    apart = query.year_only_apart(f)
+    apart = int(data("year_only_apart", f))
     dated = incidents[incidents["date_precision"] != "year"] if not incidents.empty else incidents
     caption = f.caption(n)
     source = charts.source_line(cited_sources(dated), n, lg, f.count)
-    fig = charts.monthly_bars(
-        monthly,
-        title=title,
-        caption=caption,
-        source=source,
-        lang=lg,
+    context = data("events", f) if events else None
+    note = i18n.t("caption.year_only_in", lg, count=inside) if inside else None
+
+    def build(theme: str) -> go.Figure:
+        return charts.monthly_bars(
+            monthly,
+            title=title,
+            caption=caption,
+            source=source,
+            lang=lg,
+            vocab=vocab,
+            events=context,
+            theme=theme,
+            kind=kind,
+            note=note,
+            y_title=i18n.t(f"chart.y_{f.count}", lg),
+        )
+
+    under = i18n.t("caption.year_only", lg, count=apart) if apart else None
+    return KeyFigure(key, title, caption, source, n, build, under)
+
+
+def overview_monthly(data: DataFn, f: Filters, events: bool = True, incidents=None) -> KeyFigure:
+    """All incidents (or people) by month and kind."""
+    title = i18n.t("chart.by_month_title", f.lang, kind=i18n.t(f"chart.all_{f.count}", f.lang))
+    return monthly_figure(data, f, "category", title, "overview", events=events, incidents=incidents)
+
+
+def kind_monthly(data: DataFn, f: Filters, kind: str, by: str, events: bool = True, incidents=None) -> KeyFigure:
+    """A kind page's by-month chart (``f``: the kind page's filter, see ``kind_filters``).
+
+    Assaults by context (the page's default) or type, detentions by type, court outcomes by outcome.
+    """
+    titles = {
+        ("physical_assault", "context"): ("assaults.by_month_context", ASSAULT_CONTEXT),
+        ("physical_assault", "subcategory"): ("assaults.by_month_type", None),
+        ("detention", "subcategory"): ("detentions.by_month_title", DETENTION_TYPE),
+        ("court_outcome", "subcategory"): ("court.by_month_title", OUTCOME),
+    }
+    title_key, vocab = titles[(kind, by)]
+    return monthly_figure(
+        data,
+        f,
+        by,
+        i18n.t(title_key, f.lang),
+        kind if (kind, by) != ("physical_assault", "subcategory") else f"{kind}-type",
+        events=events,
         vocab=vocab,
-        events=query.events(f) if events else None,
-        theme=theme,
         kind=kind,
-        note=i18n.t("caption.year_only_in", lg, n=i18n.number(inside, lg)) if inside else None,
-        y_title=i18n.t(f"chart.y_{f.count}", lg),
+        incidents=incidents,
     )
-    under = i18n.t("caption.year_only", lg, n=i18n.number(apart, lg)) if apart else None
-    return _done(KeyFigure(key, title, caption, source, n, fig, under))
 
 
-def blockings_figure(query: Query, f: Filters, theme: str) -> KeyFigure:
-    """The blocked domains' timeline, as on the blockings page (blocks begun earlier included)."""
-    lg = f.lang
-    fk = kind_filters(f, "website_blocking")
-    incidents = query.incidents(fk)
-    blocks = query.block_timeline(fk)
+# -- website blockings ---------------------------------------------------------------------------
+
+
+def blocking_incidents(data: DataFn, f: Filters, blocks: pd.DataFrame) -> pd.DataFrame:
+    """The period's blocking incidents plus those of blocks begun earlier that still held."""
+    incidents = data("incidents", f)
     earlier = sorted(set(blocks["incident_id"]) - set(incidents["incident_id"])) if len(blocks) else []
     if earlier:
-        incidents = pd.concat([incidents, query.incidents_by_id(fk, tuple(earlier))], ignore_index=True)
+        incidents = pd.concat([incidents, data("incidents_by_id", f, tuple(earlier))], ignore_index=True)
+    return incidents
+
+
+def blockings_figure(data: DataFn, f: Filters, blocks=None, incidents=None) -> KeyFigure:
+    """The blocked domains' timeline (``f``: the blockings page's filter), blocks begun earlier included."""
+    lg = f.lang
+    if blocks is None:
+        blocks = data("block_timeline", f)
+    if incidents is None:
+        incidents = blocking_incidents(data, f, blocks)
     n = int(blocks["domain_key"].nunique()) if len(blocks) else 0
     title = i18n.t("blockings.timeline_title", lg)
-    caption = i18n.t("blockings.timeline_caption", lg, n=n, period=i18n.period_label(fk.start, fk.end, lg))
+    caption = i18n.t("blockings.timeline_caption", lg, count=n, period=i18n.period_label(f.start, f.end, lg))
     cited = incidents[incidents["incident_id"].isin(blocks["incident_id"])] if len(blocks) else incidents.iloc[0:0]
     source = charts.source_line(cited_sources(cited), n, lg, "websites")
-    fig = charts.block_timeline(
-        blocks, start=fk.start, end=fk.end, title=title, caption=caption, source=source, lang=lg, theme=theme
-    )
-    return _done(KeyFigure("website_blocking", title, caption, source, n, fig))
+
+    def build(theme: str) -> go.Figure:
+        return charts.block_timeline(
+            blocks, start=f.start, end=f.end, title=title, caption=caption, source=source, lang=lg, theme=theme
+        )
+
+    return KeyFigure("website_blocking", title, caption, source, n, build)
+
+
+# -- ranked counts -------------------------------------------------------------------------------
+
+
+def breakdown_figure(
+    data: DataFn,
+    f: Filters,
+    column: str,
+    title: str,
+    key: str,
+    incidents: pd.DataFrame,
+    vocab: Vocabulary | None = None,
+    kind: str | None = None,
+    top: int | None = None,
+    width_hint: int | None = None,
+    exclude: Iterable[str] = (),
+) -> KeyFigure:
+    """Counts (incidents or people, per ``f.count``) by one column, ranked (``charts.horizontal_bars``)."""
+    lg = f.lang
+    counts = data("breakdown", f, column)
+    counts = counts[~counts["key"].isin(list(exclude))]
+    if top is not None:
+        counts = counts.head(top)
+    n = int(counts["n"].sum()) if not counts.empty else 0
+    caption = f.caption(n)
+    source = charts.source_line(cited_sources(incidents), n, lg, f.count)
+
+    def build(theme: str) -> go.Figure:
+        return charts.horizontal_bars(
+            counts,
+            title=title,
+            caption=caption,
+            source=source,
+            lang=lg,
+            vocab=vocab,
+            color=charts.kind_color(kind),
+            theme=theme,
+            x_title=i18n.t(f"chart.y_{f.count}", lg),
+            width_hint=width_hint,
+        )
+
+    return KeyFigure(key, title, caption, source, n, build)
+
+
+# -- the key figures ------------------------------------------------------------------------------
 
 
 def key_figures(query: Query, f: Filters, theme: str = "screen", events: bool = True) -> list[KeyFigure]:
     """The overview and each of the four kinds, in the dashboard's page order (see the module doc)."""
-    lg = f.lang
-    figures = [
-        monthly_figure(
-            query,
-            f,
-            "category",
-            i18n.t("chart.by_month_title", lg, kind=i18n.t(f"chart.all_{f.count}", lg)),
-            "overview",
-            theme,
-            events,
-        )
-    ]
-    published = published_figure(query, f, theme)
+    data = from_query(query)
+    figures = [overview_monthly(data, f, events)]
+    published = published_figure(f, query.published_vs_documented(f))
     if published is not None:
         figures.append(published)
-    for kind, by, title, vocab in (
-        ("physical_assault", "context", "assaults.by_month_context", ASSAULT_CONTEXT),
-        ("detention", "subcategory", "detentions.by_month_title", DETENTION_TYPE),
-    ):
-        fk = kind_filters(f, kind)
-        figures.append(monthly_figure(query, fk, by, i18n.t(title, lg), kind, theme, events, vocab, kind))
-    figures.append(blockings_figure(query, f, theme))
-    fk = kind_filters(f, "court_outcome")
-    figures.append(
-        monthly_figure(
-            query,
-            fk,
-            "subcategory",
-            i18n.t("court.by_month_title", lg),
-            "court_outcome",
-            theme,
-            events,
-            OUTCOME,
-            fk.categories[0],
-        )
-    )
-    return figures
+    figures.append(kind_monthly(data, kind_filters(f, "physical_assault"), "physical_assault", "context", events))
+    figures.append(kind_monthly(data, kind_filters(f, "detention"), "detention", "subcategory", events))
+    figures.append(blockings_figure(data, kind_filters(f, "website_blocking")))
+    figures.append(kind_monthly(data, kind_filters(f, "court_outcome"), "court_outcome", "subcategory", events))
+    return [kf.themed(theme) for kf in figures]
 
 
 # -- KPIs -------------------------------------------------------------------------------------
@@ -205,16 +310,16 @@ def kpi_cards(query: Query, f: Filters) -> tuple[list[KpiCard], list[str]]:
             diff = value - prev[field]
             before = i18n.number(prev[field], lg, decimals)
             change = ("+" if diff > 0 else "") + i18n.number(diff, lg, decimals)
-            change += " · " + i18n.t("kpi.vs_previous", lg, n=f.months, before=before)
+            change += " · " + i18n.t("kpi.vs_previous", lg, count=f.months, before=before)
         cards.append(KpiCard(field, i18n.t(label, lg), i18n.number(value, lg, decimals), change))
     notes = []
     if prev is None:
         p = f.previous()
         notes.append(i18n.t("kpi.no_previous_long", lg, period=i18n.period_label(p.start, p.end, lg)))
     if k.get("year_only_in_period"):
-        notes.append(i18n.t("kpi.year_only_included", lg, n=i18n.number(k["year_only_in_period"], lg)))
+        notes.append(i18n.t("kpi.year_only_included", lg, count=k["year_only_in_period"]))
     if k.get("year_only_apart"):
-        notes.append(i18n.t("caption.year_only", lg, n=i18n.number(k["year_only_apart"], lg)))
+        notes.append(i18n.t("caption.year_only", lg, count=k["year_only_apart"]))
     if k.get("cyberattacks"):
         notes.append(i18n.t("kpi.cyberattacks_apart", lg, n=i18n.number(k["cyberattacks"], lg)))
     return cards, notes
@@ -237,15 +342,16 @@ class PublishedRow:
     documented_n: int
 
 
-def published_rows(query: Query, f: Filters) -> tuple[list[PublishedRow], int]:
+def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedRow], int]:
     """Published figures that have an itemised counterpart here, and how many others were left out.
 
-    ``Query.published_vs_documented`` gives both numbers; ranges are paired and worded as on the
-    overview page (``views.pair_ranges``, ``views.figure_in_words``). The figure is named from its
-    kind and type codes (the source's own description is in English only).
+    ``published``: ``Query.published_vs_documented(f)``, which gives both numbers; ranges are
+    paired and worded as on the overview page (``views.pair_ranges``, ``views.figure_in_words``).
+    The figure is named from its kind and type codes (the source's own description is in English
+    only).
     """
     lg = f.lang
-    pub = views.pair_ranges(query.published_vs_documented(f))
+    pub = views.pair_ranges(published)
     rows, other = [], 0
     for r in pub.itertuples():
         if not isinstance(r.category, str) or pd.isna(r.documented):
@@ -268,7 +374,7 @@ def published_rows(query: Query, f: Filters) -> tuple[list[PublishedRow], int]:
                     "published.documented_n",
                     lg,
                     n=i18n.number(int(r.documented), lg),
-                    unit=i18n.t(f"unit.{r.documented_unit}", lg),
+                    unit=i18n.t(f"unit.{r.documented_unit}", lg, count=int(r.documented)),
                 ),
                 source=f"{r.source_title}{locator}",
                 source_title=str(r.source_title),
@@ -279,10 +385,11 @@ def published_rows(query: Query, f: Filters) -> tuple[list[PublishedRow], int]:
     return rows, other
 
 
-def published_figure(query: Query, f: Filters, theme: str) -> KeyFigure | None:
-    """Published figures beside the itemised counts (``charts.documented_vs_published``)."""
+def published_figure(f: Filters, published: pd.DataFrame) -> KeyFigure | None:
+    """Published figures beside the itemised counts (``charts.documented_vs_published``);
+    None when no published figure has an itemised counterpart. ``customdata``: the figure id."""
     lg = f.lang
-    rows, _ = published_rows(query, f)
+    rows, _ = published_rows(published, f)
     if not rows:
         return None
     labels, seen = [], {}
@@ -290,7 +397,7 @@ def published_figure(query: Query, f: Filters, theme: str) -> KeyFigure | None:
         label = f"{r.indicator} ({r.period})"  # must not share a bar: number the repeats
         seen[label] = seen.get(label, 0) + 1
         labels.append(label if seen[label] == 1 else f"{label} [{seen[label]}]")
-    data = pd.DataFrame(
+    table = pd.DataFrame(
         {
             "figure_id": [r.figure_id for r in rows],
             "label": labels,
@@ -302,11 +409,14 @@ def published_figure(query: Query, f: Filters, theme: str) -> KeyFigure | None:
         }
     )
     title = i18n.t("published.chart_title", lg)
-    caption = i18n.t("published.chart_caption", lg, n=len(rows), period=i18n.period_label(f.start, f.end, lg))
+    caption = i18n.t("published.chart_caption", lg, count=len(rows), period=i18n.period_label(f.start, f.end, lg))
     sources = "; ".join(dict.fromkeys(r.source_title for r in rows)) or "—"
     source = i18n.t("published.source_line", lg, sources=sources)
-    fig = charts.documented_vs_published(data, title=title, caption=caption, source=source, lang=lg, theme=theme)
-    return _done(KeyFigure("published", title, caption, source, len(rows), fig))
+
+    def build(theme: str) -> go.Figure:
+        return charts.documented_vs_published(table, title=title, caption=caption, source=source, lang=lg, theme=theme)
+
+    return KeyFigure("published", title, caption, source, len(rows), build)
 
 
 def filters_text(f: Filters) -> str:

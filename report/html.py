@@ -129,7 +129,7 @@ def render(c: ReportContent) -> str:
     else:
         published = f"<p>{t('published.none')}</p>"
     if c.published_other:
-        published += f"<p class='note'>{t('report.published_other', n=i18n.number(c.published_other, c.lang))}</p>"
+        published += f"<p class='note'>{t('report.published_other', count=c.published_other)}</p>"
     sources = []
     for s in c.sources:
         url = _safe_url(s.url)

@@ -232,3 +232,75 @@ def test_case_timeline_draws_the_time_held_until_release():
     fig = charts.case_timeline(data, **TEXT)
     held = next(t for t in fig.data if t.name == "held")
     assert list(held.x) == ["2017-03-03", "2019-03-01", None]
+
+
+# -- a box selection over a month column of the stacked chart ---------------------------------------
+
+
+def box_over_month(fig, month: int) -> list[list]:
+    """The customdata Plotly reports for a box drawn over one month's column: every trace's
+    point at that x, including the zero-height bars of kinds with nothing that month."""
+    x = month - 1
+    return [list(t.customdata[i]) for t in fig.data for i, xi in enumerate(t.x) if xi == x]
+
+
+def test_a_box_over_one_month_names_only_the_kinds_with_incidents():
+    from pfd import views
+    from pfd.filters import Filters
+
+    data = grid({(2, "detention"): 3, (3, "physical_assault"): 2, (3, "detention"): 1, (9, "court_outcome"): 1})
+    fig = charts.monthly_bars(data, **TEXT)
+    raw = box_over_month(fig, 2)
+    assert len(raw) == 3  # the box holds the empty bars of assaults and court outcomes too
+    f = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
+    chosen = views.selected_bars(raw, data)
+    assert chosen == [["2020-02-01", "detention"]]
+    assert views.selection_words(chosen, "category", f) == "Feb 2020 — Detentions"
+    ru = f.with_(lang="ru")
+    assert views.selection_words(views.selected_bars(box_over_month(fig, 3), data), "category", ru) == (
+        "Март 2020 — Физические нападения; Март 2020 — Задержания"
+    )
+    incidents = pd.DataFrame(
+        dict(
+            incident_id=["A", "B", "C"],
+            date=[date(2020, 2, 11), date(2020, 3, 1), date(2020, 1, 1)],
+            date_precision=["day", "month", "year"],
+            category=["detention", "physical_assault", "detention"],
+        )
+    )
+    assert views.ids_by_month(incidents, chosen, "category") == {"A"}
+
+
+def test_a_box_over_an_empty_month_names_the_month_and_selects_nothing():
+    from pfd import views
+    from pfd.filters import Filters
+
+    data = grid({(2, "detention"): 3, (9, "court_outcome"): 1})
+    fig = charts.monthly_bars(data, **TEXT)
+    chosen = views.selected_bars(box_over_month(fig, 5), data)
+    assert chosen == [["2020-05-01", None]]
+    f = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
+    assert views.selection_words(chosen, "category", f) == "May 2020"
+    incidents = pd.DataFrame(
+        dict(incident_id=["A"], date=[date(2020, 5, 1)], date_precision=["year"], category=["detention"])
+    )
+    assert views.ids_by_month(incidents, chosen, "category") == set()  # a selection, with nothing in it
+    assert views.selected_bars([], data) == []
+
+
+# -- the context charts read the catalogues ---------------------------------------------------------
+
+
+def test_context_chart_hover_agrees_with_the_number_of_countries():
+    from pfd import charts_context
+
+    series = pd.DataFrame(
+        dict(year=[2021, 2022], year_label=[None, None], iso="AZE", country="Azerbaijan", rank=[167, 154],
+             countries_ranked=[181, 180], score=[None, None], scale=["2013_2021", "2022_on"],
+             score_direction=[None, None], source_file="x", licence="x")
+    )  # fmt: skip
+    ru = charts_context.rsf_rank_figure(series, "ru")
+    assert list(ru.data[0].hovertext) == ["2021: 167-е место из 181 страны", "2022: 154-е место из 180 стран"]
+    en = charts_context.rsf_rank_figure(series.iloc[:1], "en")
+    assert en.data[0].hovertext == ("2021: rank 167 of 181 countries",)
+    assert any(a.text == "Source: RSF World Press Freedom Index; n = 1 index year" for a in en.layout.annotations)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pfd import vocab
+from pfd import context, vocab
 from pfd.schema import ALL_TABLES, INCIDENT_COLUMNS
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "data-model.md").read_text(encoding="utf-8")
@@ -30,3 +30,53 @@ def test_vocabularies_have_an_explicit_unknown_or_say_why_not(v):
     # closed vocabularies (kinds, precisions, qualifiers) have no "unknown" by design
     closed = {"category", "date_precision", "qualifier"}
     assert (v.unknown is None) == (v.name in closed)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTEXT_TABLES = {
+    context.RSF_TABLE: context.RSF_SCHEMA,
+    context.CITIZENLAB_TABLE: context.CITIZENLAB_SCHEMA,
+    context.OONI_TABLE: context.OONI_SCHEMA,
+}
+
+
+def context_section() -> str:
+    start = DOC.index("## Context tables")
+    return DOC[start : DOC.index("\n## ", start + 1)]
+
+
+@pytest.mark.parametrize("name", CONTEXT_TABLES)
+def test_every_context_table_and_column_is_documented(name):
+    section = context_section()
+    assert f"| `{name}` |" in section
+    row = next(line for line in section.splitlines() if line.startswith(f"| `{name}` |"))
+    missing = [c for c in CONTEXT_TABLES[name].names if f"`{c}`" not in row]
+    assert missing == [], f"docs/data-model.md, context table {name} lacks {missing}"
+    assert f"`{name}.parquet`" in DOC  # in the list of output files too
+    detail = (ROOT / "docs" / "context-data.md").read_text(encoding="utf-8")
+    assert f"`{name}.parquet`" in detail
+    missing = [c for c in CONTEXT_TABLES[name].names if f"`{c}`" not in detail]
+    assert missing == [], f"docs/context-data.md lacks {missing} of {name}"
+
+
+def test_the_context_section_names_no_column_that_code_lacks():
+    declared = {c for schema in CONTEXT_TABLES.values() for c in schema.names}
+    rows = [line for line in context_section().splitlines() if line.startswith("| `")]
+    cells = [re.split(r"(?<!\\)\|", line) for line in rows]  # "\|" inside a cell is not a border
+    named = {c for cell in cells for c in re.findall(r"`(\w+)`", cell[5])}
+    # the values named in the cells (eras, directions) are codes, not columns
+    values = set(context.SCALES) | {"higher_is_better", "lower_is_better"}
+    assert named - values == declared
+
+
+def test_every_context_importer_is_documented_and_the_details_are_linked():
+    from etl.context import IMPORTERS
+
+    section = context_section()
+    for name in IMPORTERS:
+        assert f"`{name}.py`" in section, name
+        assert (ROOT / "etl" / "context" / f"{name}.py").is_file(), name
+    assert "(context-data.md)" in section and (ROOT / "docs" / "context-data.md").is_file()
+    for facts in (ROOT / "data" / "context").glob("*.csv"):  # the committed facts have their place too
+        stem = re.sub(r"_[A-Za-z]{2,3}(_categories)?$", "", facts.stem)
+        assert stem in section, facts.name

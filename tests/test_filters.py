@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pfd.filters import Filters, period_condition
+from pfd import i18n
+from pfd.filters import Filters, month_end, period_condition
 
 BASE = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
 THIN = "\u2009"  # Babel puts thin spaces around the en dash of a range
@@ -126,7 +130,88 @@ def test_caption_says_what_is_shown():
         f.with_(count="people").caption(1234)
         == f"1,234 people affected · Feb{THIN}–{THIN}Dec 2020 · journalist · by police"
     )
-    assert Filters(start=date(2020, 3, 1), end=date(2020, 3, 31), lang="ru").caption(5) == "инцидентов: 5 · Март 2020"
+    assert Filters(start=date(2020, 3, 1), end=date(2020, 3, 31), lang="ru").caption(5) == "5 инцидентов · Март 2020"
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "n", "words"),
+    [
+        ("en", "incidents", 1, "1 incident"),
+        ("en", "incidents", 2, "2 incidents"),
+        ("en", "incidents", 0, "0 incidents"),
+        ("en", "people", 1, "1 person affected"),
+        ("en", "people", 3, "3 people affected"),
+        ("ru", "incidents", 1, "1 инцидент"),
+        ("ru", "incidents", 3, "3 инцидента"),
+        ("ru", "incidents", 5, "5 инцидентов"),
+        ("ru", "incidents", 11, "11 инцидентов"),
+        ("ru", "incidents", 21, "21 инцидент"),
+        ("ru", "people", 1, "1 пострадавший"),
+        ("ru", "people", 2, "2 пострадавших"),
+        ("az", "incidents", 1, "1 insident"),
+        ("az", "incidents", 7, "7 insident"),  # a noun after a numeral stays singular
+    ],
+)
+def test_caption_count_agrees_with_its_number(lang, count, n, words):
+    f = Filters(start=date(2020, 3, 1), end=date(2020, 3, 31), lang=lang, count=count)
+    assert f.caption(n).split(" · ")[0] == words
+
+
+# -- a period from the URL is moved into the data ---------------------------------------------
+
+SPAN = (date(2019, 1, 1), date(2021, 6, 17))  # first and last date of the data
+FIRST, LAST = date(2019, 1, 1), date(2021, 6, 1)  # its first and last month; the default is 2020
+
+
+@pytest.mark.parametrize(
+    ("params", "period"),
+    [
+        ({"from": "2030-01"}, (LAST, LAST)),  # after the data: its last month, not an empty period
+        ({"from": "2030-01", "to": "2030-03"}, (LAST, LAST)),
+        ({"to": "1990-01"}, (FIRST, FIRST)),  # before the data: its first month
+        ({"from": "1990-01", "to": "1991-06"}, (FIRST, FIRST)),
+        ({"from": "1990-01"}, (FIRST, date(2020, 12, 1))),  # cut to the data, default end kept
+        ({"to": "2030-01"}, (date(2020, 1, 1), LAST)),
+        ({"from": "2021-03"}, (date(2021, 3, 1), LAST)),  # the default end would be before it
+        ({"to": "2019-06"}, (FIRST, date(2019, 6, 1))),  # the default start would be after it
+        ({"from": "2020-05", "to": "2020-02"}, (date(2020, 2, 1), date(2020, 5, 1))),  # reversed: swapped
+        ({"from": "2030-01", "to": "2020-02"}, (date(2020, 2, 1), LAST)),
+        ({"from": "x", "to": "2020-13"}, (date(2020, 1, 1), date(2020, 12, 1))),  # malformed: the default
+        ({"from": "", "to": " "}, (date(2020, 1, 1), date(2020, 12, 1))),
+        ({"from": "99999-01"}, (date(2020, 1, 1), date(2020, 12, 1))),  # not a date at all
+        ({"from": "9999-12", "to": "9999-12"}, (LAST, LAST)),
+        ({"from": "0001-01"}, (FIRST, date(2020, 12, 1))),
+        ({"from": "2020-06-30"}, (date(2020, 6, 1), date(2020, 12, 1))),  # a day: its month
+        ({"from": ["2020-01"], "to": None}, (date(2020, 1, 1), date(2020, 12, 1))),  # not text
+    ],
+)
+def test_a_url_period_is_moved_into_the_data(params, period):
+    f = Filters.from_params(params, BASE, span=SPAN)
+    assert (f.start, date(f.end.year, f.end.month, 1)) == period
+    assert f.end == month_end(f.end)
+    # shown and said as it is: the caption and the URL carry the period actually used
+    assert f.caption(0).split(" · ")[1] == i18n.period_label(*period, "en")
+    assert (f.to_params()["from"], f.to_params()["to"]) == (f"{period[0]:%Y-%m}", f"{period[1]:%Y-%m}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["from", "to", "kind", "count", "lang"]),
+        st.one_of(st.text(max_size=12), st.from_regex(r"-?\d{1,6}-\d{1,3}(-\d{1,2})?", fullmatch=True)),
+    )
+)
+def test_no_url_breaks_the_period(params):
+    f = Filters.from_params(params, BASE, span=SPAN)
+    assert SPAN[0] <= f.start <= f.end <= month_end(SPAN[1])
+    assert f.start.day == 1 and f.end == month_end(f.end)
+    f.previous()  # the comparison period can be computed too
+    f.caption(3)
+
+
+def test_clamped_keeps_the_part_inside_and_the_other_filters():
+    f = Filters(start=date(2018, 6, 1), end=date(2020, 2, 29), roles=("blogger",)).clamped(*SPAN)
+    assert (f.start, f.end, f.roles) == (FIRST, date(2020, 2, 29), ("blogger",))
 
 
 def test_filter_in_words_for_downloads():
@@ -140,3 +225,62 @@ def test_slug_for_file_names():
     f = Filters(start=date(2020, 2, 1), end=date(2020, 3, 31), categories=("detention",), roles=("blogger",))
     assert f.slug() == "2020-02_2020-03_detention_blogger"
     assert f.with_(outlets=("X",)).slug() == "2020-02_2020-03_detention_blogger_filtered"
+
+
+# -- the same through the app: a link with a period outside the data ---------------------------
+
+
+@pytest.fixture
+def open_link(fixture_build, monkeypatch):
+    """Open the dashboard (AppTest, its own session) with a query string; the fixture data span
+    Jan 2019 – Dec 2020."""
+    import streamlit
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PFD_PROCESSED_DIR", str(fixture_build))
+    streamlit.cache_data.clear()
+    streamlit.cache_resource.clear()
+    original_init = PagesManager.__init__
+
+    def v2_init(self, *args, **kwargs):  # keep st.navigation (v2) mode, see tests/test_app_smoke.py
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", v2_init)
+
+    def make(params: dict) -> AppTest:
+        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("params", "period"),
+    [
+        ({"from": "2030-01", "to": "2030-03"}, ("2020-12", "2020-12")),
+        ({"to": "1990-01"}, ("2019-01", "2019-01")),
+        ({"from": "2020-13", "to": "2020-05"}, ("2020-01", "2020-05")),
+        ({"from": "2020-05", "to": "2020-02"}, ("2020-02", "2020-05")),
+    ],
+)
+def test_a_link_with_a_period_outside_the_data_shows_the_data_and_says_so(open_link, params, period):
+    at = open_link(params)
+    f = at.session_state["pfd_filters"]
+    assert (f"{f.start:%Y-%m}", f"{f.end:%Y-%m}") == period
+    # the sidebar shows that period and the URL is rewritten to it
+    assert (
+        f"{at.sidebar.selectbox(key='w_from_en').value:%Y-%m}",
+        f"{at.sidebar.selectbox(key='w_to_en').value:%Y-%m}",
+    ) == period
+    assert (at.query_params["from"], at.query_params["to"]) == period
+    # the caption of the incident list names the period shown
+    words = i18n.period_label(f.start, f.end, "en")
+    assert any(c.value.split(" · ")[1:2] == [words] for c in at.caption if " · " in c.value), [
+        c.value for c in at.caption
+    ]

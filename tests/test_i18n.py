@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
+import sys
 import tomllib
 from datetime import date
 
@@ -36,7 +38,159 @@ def test_every_key_is_in_every_language():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_empty_translation(lang):
     empty = [k for k, v in i18n.catalogue(lang).items() if not v.strip()]
+    empty += [f"{k}.{form}" for k, forms in i18n.plurals(lang).items() for form, v in forms.items() if not v.strip()]
     assert not empty, f"{lang}: empty values {empty}"
+
+
+# -- plural forms ---------------------------------------------------------------------------------
+
+
+def test_babel_plural_rules_are_the_ones_the_catalogues_are_written_for():
+    assert i18n.plural_tags("en") == {"one", "other"}
+    assert i18n.plural_tags("ru") == {"one", "few", "many", "other"}
+    assert i18n.plural_tags("az") == {"one", "other"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_plural_entry_has_every_form_the_language_needs(lang):
+    en_plural = set(i18n.plurals("en"))
+    assert len(en_plural) >= 30, "the counted texts are plural entries"
+    mine = i18n.plurals(lang)
+    not_plural = sorted(en_plural - set(mine))
+    assert not not_plural, f"{lang}.toml: plural in English, a single text here: {not_plural}"
+    assert not set(mine) - en_plural, f"{lang}.toml: plural here, not in English: {sorted(set(mine) - en_plural)}"
+    needed = i18n.plural_tags(lang)
+    wrong = {k: sorted(forms) for k, forms in mine.items() if set(forms) != needed}
+    assert not wrong, f"{lang}.toml: plural entries need exactly the forms {sorted(needed)}: {wrong}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_plural_form_has_the_placeholders_of_english(lang):
+    en = i18n.plurals("en")
+    wrong = {
+        f"{k}.{form}": sorted(placeholders(text))
+        for k, forms in i18n.plurals(lang).items()
+        for form, text in forms.items()
+        if placeholders(text) - LANGUAGE_SPECIFIC_PLACEHOLDERS != placeholders(en[k]["other"])
+    }
+    assert not wrong, f"{lang}: plural forms whose placeholders differ from English {wrong}"
+
+
+# A number followed by a noun is a count, and a count needs plural forms ("1 incidents").
+COUNTED = re.compile(r"\{n\} (?!in\b)[a-z]")
+
+
+def test_every_text_with_a_counted_noun_is_a_plural_entry():
+    plain = {k: v for k, v in i18n.catalogue("en").items() if k not in i18n.plurals("en")}
+    counted = {k: v for k, v in plain.items() if COUNTED.search(v)}
+    assert not counted, f"add one/other forms (and ru one/few/many/other) to: {counted}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "text"),
+    [
+        ("en", 1, "1 detention with a known duration"),
+        ("en", 2, "2 detentions with a known duration"),
+        ("en", 0, "0 detentions with a known duration"),
+        ("ru", 1, "1 задержание с известной продолжительностью"),
+        ("ru", 2, "2 задержания с известной продолжительностью"),
+        ("ru", 5, "5 задержаний с известной продолжительностью"),
+        ("ru", 12, "12 задержаний с известной продолжительностью"),
+        ("ru", 22, "22 задержания с известной продолжительностью"),
+        ("ru", 101, "101 задержание с известной продолжительностью"),
+        ("ru", 1000, "1\xa0000 задержаний с известной продолжительностью"),
+        ("az", 1, "Müddəti məlum olan 1 saxlanma"),
+        ("az", 5, "Müddəti məlum olan 5 saxlanma"),
+    ],
+)
+def test_the_form_follows_the_count(lang, n, text):
+    assert i18n.t("detentions.longest_caption", lang, count=n, period="P") == f"{text} · P"
+
+
+def test_decimals_take_their_own_form():
+    assert i18n.t("court.n_years", "en", count=1) == "1 year"
+    assert i18n.t("court.n_years", "en", count=1.0) == "1.0 years"  # CLDR: a visible decimal is not "one"
+    assert i18n.t("court.n_years", "ru", count=2.5) == "2,5 года"
+    assert i18n.t("court.n_years", "ru", count=4.0) == "4,0 года"
+    assert i18n.t("court.n_years", "ru", count=5) == "5 лет"
+
+
+def test_without_a_count_a_plural_entry_gives_its_general_plural():
+    assert i18n.t("unit.incidents", "en") == "incidents"
+    assert i18n.t("unit.incidents", "ru") == "инцидентов"
+    assert i18n.t("unit.incidents", "ru", count=3) == "инцидента"
+    assert i18n.catalogue("ru")["caption.n_incidents"] == "{n} инцидентов"
+
+
+def test_a_missing_translation_falls_back_to_english_with_english_forms(monkeypatch):
+    real = i18n._load
+    monkeypatch.setattr(i18n, "_load", lambda lang: ({}, {}) if lang == "ru" else real(lang))  # ru lacks everything
+    assert i18n.t("caption.n_incidents", "ru", count=1) == "1 incident"
+    assert i18n.t("caption.n_incidents", "ru", count=3) == "3 incidents"
+
+
+ROOT = I18N_DIR.parent
+CALLER_DIRS = ("pfd", "pages", "report")
+
+
+def _calls_without_count() -> list[str]:
+    """Calls like ``i18n.t("caption.n_incidents", lang, n=…)`` whose literal key is a plural
+    entry but which pass no ``count``: they would always show the general plural."""
+    plural = set(i18n.plurals("en"))
+    found = []
+    files = [ROOT / "dashboard.py", *(p for d in CALLER_DIRS for p in sorted((ROOT / d).glob("*.py")))]
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            key = node.args[0].value
+            if not isinstance(key, str):
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if path.name == "charts_context.py" and name == "label":
+                key = f"context_chart.{key}"
+            if key in plural and not any(k.arg == "count" for k in node.keywords):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {key}")
+    return found
+
+
+def test_every_call_of_a_plural_entry_passes_its_count():
+    assert _calls_without_count() == []
+
+
+def test_the_caller_check_finds_a_call_without_a_count(tmp_path, monkeypatch):
+    (tmp_path / "pfd").mkdir()
+    (tmp_path / "dashboard.py").write_text('i18n.t("caption.n_incidents", lang, n=3)\n', encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "CALLER_DIRS", ("pfd",))
+    assert _calls_without_count() == ["dashboard.py:1 caption.n_incidents"]
+
+
+# -- the context charts' texts live in the catalogues -------------------------------------------
+
+
+def test_context_chart_texts_are_in_every_catalogue():
+    from pfd import charts_context
+
+    source = (ROOT / "pfd" / "charts_context.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    used = {
+        n.args[0].value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and getattr(n.func, "id", None) == "label"
+        and n.args
+        and isinstance(n.args[0], ast.Constant)
+    }
+    used |= {"higher_is_better", "lower_is_better"}  # label(direction): the data's score_direction
+    used |= {f"era.{scale}" for scale in __import__("pfd.context", fromlist=["SCALES"]).SCALES}
+    assert len(used) > 25
+    for lang in LANGUAGES:
+        missing = sorted(k for k in used if f"{charts_context.CATALOGUE_TABLE}.{k}" not in i18n.catalogue(lang))
+        assert missing == [], (lang, missing)
+    # no language table of its own any more: every text goes through the catalogues
+    assert not re.search(r'^\s*"(en|ru|az)": \{', source, re.M)
 
 
 # Placeholders one language needs and the code passes in every language: the Azerbaijani
@@ -146,3 +300,8 @@ def test_every_value_formats(lang):
     for key, value in i18n.catalogue(lang).items():
         names = placeholders(value)
         i18n.t(key, lang, **dict.fromkeys(names, "x")) if names else i18n.t(key, lang)
+    for key, forms in i18n.plurals(lang).items():
+        for text in forms.values():
+            text.format(**dict.fromkeys(placeholders(text), "x"))
+        for n in (0, 1, 2, 5, 21, 1.5):
+            i18n.t(key, lang, count=n, **dict.fromkeys(placeholders(forms["other"]) - {"n"}, "x"))

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from pfd import app, i18n, views
+from pfd import app, export, i18n, views
 from pfd.filters import Filters
 from pfd.vocab import CONVICTION_OUTCOMES, CUSTODIAL_OUTCOMES, LANGUAGES, OUTCOME
 
@@ -131,9 +131,52 @@ def test_people_page_finds_a_spelling_variant_and_draws_one_timeline(new_app):
     assert at.text_input(key="pfd_person").value == "persson"
     assert at.selectbox[0].options[0].startswith("Fixture Person A — Journalist · 4 incidents")
     assert len(at.get("plotly_chart")) == 1
+    if export.unavailable_reason() is None:
+        assert image_buttons(at) == {"person": ["png", "svg"]}
     # captions carry data-derived text made inert for Markdown (app.plain), as shown in the browser
     assert app.plain("4 incidents, all dates and kinds (the sidebar filters do not apply)") in captions(at)
     assert at.query_params["person"] == "persson"
+
+
+def chart_keys(at: AppTest) -> list[str]:
+    """The user keys of the page's charts ("chart-overview" → "overview")."""
+    return [c.proto.id.rsplit("-chart-", 1)[1] for c in at.get("plotly_chart")]
+
+
+def image_buttons(at: AppTest) -> dict[str, list[str]]:
+    """Chart name → the image formats offered under it (keys "img-<name>-png" / "-svg")."""
+    out: dict[str, list[str]] = {}
+    for b in at.get("download_button"):
+        if "-img-" in b.proto.id:
+            name, fmt = b.proto.id.rsplit("-img-", 1)[1].rsplit("-", 1)
+            out.setdefault(name, []).append(fmt)
+    return out
+
+
+@pytest.mark.skipif(export.unavailable_reason() is not None, reason="image buttons need Chromium on the server")
+def test_every_chart_offers_png_and_svg_and_the_overview_the_report(new_app):
+    """Each chart on each page has its PNG and SVG buttons (keyed after the chart); none is left out."""
+    at = new_app(STATES["full"])
+    for page in ("overview", "assaults", "detentions", "blockings", "court", "context"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+        keys = chart_keys(at)
+        assert keys, page
+        assert image_buttons(at) == {k: ["png", "svg"] for k in keys}, page
+        labels = [b.label for b in at.get("download_button")]
+        report = [i18n.t("export.report", "en"), i18n.t("export.deck", "en")]
+        assert (labels[:2] == report) is (page == "overview"), (page, labels)
+
+
+def test_without_chromium_a_sentence_replaces_the_image_and_deck_buttons(new_app, monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
+    at = new_app(STATES["full"])
+    assert image_buttons(at) == {}
+    assert [b.label for b in at.get("download_button")][:1] == [i18n.t("export.report", "en")]
+    assert i18n.t("export.deck", "en") not in [b.label for b in at.get("download_button")]
+    said = captions(at)
+    assert said.count(i18n.t("export.unavailable", "en")) == len(chart_keys(at)) >= 1
+    assert i18n.t("export.deck_unavailable", "en") in said
 
 
 def test_methodology_renders_the_declared_rules_and_offers_downloads(new_app):
@@ -144,8 +187,11 @@ def test_methodology_renders_the_declared_rules_and_offers_downloads(new_app):
     for code in CONVICTION_OUTCOMES | CUSTODIAL_OUTCOMES:
         assert OUTCOME.label(code, "en") in text, code
     assert "Prison sentence, Suspended sentence, Restriction of liberty, Corrective labour, Fine" in rule
-    assert len(at.get("download_button")) == 3
-    assert [b.label for b in at.get("download_button")] == ["Incidents (CSV)", "Dataset (XLSX)", "Parquet tables (ZIP)"]
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[:3] == ["Incidents (CSV)", "Dataset (XLSX)", "Parquet tables (ZIP)"]
+    # the offline report and the slide deck of the current filters and language (the deck needs Chromium)
+    deck = [i18n.t("export.deck", "en")] if export.unavailable_reason() is None else []
+    assert labels[3:] == [i18n.t("export.report", "en"), *deck]
 
 
 # -- drill-down helpers (the browser check is in the report's screenshots) ----------------------------

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -44,6 +45,7 @@ from tests.browser import (
     url_path,
     wait_idle,
 )
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -217,8 +219,7 @@ def test_empty_period_renders_every_page_without_error(page, app_url):
 
 
 def selection_caption(page, n: int):
-    key = "list.selected_one" if n == 1 else "list.selected"
-    return page.locator("[data-testid=stCaptionContainer]").filter(has_text=i18n.t(key, "en", n=n))
+    return page.locator("[data-testid=stCaptionContainer]").filter(has_text=i18n.t("list.selected", "en", count=n))
 
 
 def box_select(page, chart_key: str, area: dict, boxes: list[dict]) -> None:
@@ -250,7 +251,7 @@ def test_box_select_in_the_overview_chart_filters_the_list(page, app_url):
     page.wait_for_function(
         """([text, before]) => location.search !== before || [...document.querySelectorAll(
              '[data-testid=stCaptionContainer], [data-testid=stException]')].some(e => e.textContent.includes(text))""",
-        arg=[i18n.t("list.selected", "en", n=len(want)), before],
+        arg=[i18n.t("list.selected", "en", count=len(want)), before],
     )
     wait_idle(page)
     # the selection narrows the list; the sidebar filters stay as they were
@@ -294,7 +295,7 @@ def test_first_session_on_a_fresh_server_keeps_its_filters(page, browser_build):
         page.wait_for_function(
             """([text, before]) => location.search !== before || [...document.querySelectorAll(
                  '[data-testid=stCaptionContainer]')].some(e => e.textContent.includes(text))""",
-            arg=[i18n.t("list.selected_one", "en", n=1), before],
+            arg=[i18n.t("list.selected", "en", count=1), before],
         )
         wait_idle(page)
         q = query_of(page.url)
@@ -338,7 +339,7 @@ def test_download_buttons_give_valid_csv_and_xlsx_of_the_list(page, app_url):
     want = fixture_incidents({"2020-02", "2020-03"})
     assert grid_ids(page) == want
     # CSV: a "#" line saying what the file holds, then the table
-    name, data = _download(page, page.locator(".st-key-csv-overview button"))
+    name, data = _download(page, button(page, ".st-key-csv-overview"))
     assert name.endswith(".csv") and "2020-02_2020-03" in name, name
     text = data.decode("utf-8-sig")
     first, rest = text.split("\n", 1)
@@ -347,7 +348,7 @@ def test_download_buttons_give_valid_csv_and_xlsx_of_the_list(page, app_url):
     assert sorted(r["incident_id"] for r in rows) == want
     assert all(r["date"][:7] in {"2020-02", "2020-03"} for r in rows)
     # XLSX: an About sheet, then the same rows
-    name, data = _download(page, page.locator(".st-key-xlsx-overview button"))
+    name, data = _download(page, button(page, ".st-key-xlsx-overview"))
     assert name.endswith(".xlsx") and "2020-02_2020-03" in name, name
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     assert len(wb.worksheets) >= 2
@@ -483,4 +484,291 @@ def test_presentation_mode(page, app_url):
     q = query_of(page.url)
     assert "present" not in q
     assert (q.get("from"), q.get("to")) == ("2020-01", "2020-12")
+    assert_clean(page)
+
+
+LAYOUT_JS = """(prefixes) => {
+  // what a viewer would see as broken in a drawn chart: text cut at the canvas's edge, a label
+  // off the plot, the source line on the bottom edge or touching the axis's labels or title
+  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  const c = gd.getBoundingClientRect(), s = gd._fullLayout._size, out = [];
+  const box = e => { const r = e.getBoundingClientRect();
+    return {t: e.textContent, l: r.left - c.left, r: r.right - c.left, top: r.top - c.top, b: r.bottom - c.top}; };
+  const hit = (a, b, gap) => a.l < b.r && b.l < a.r && a.top < b.b + gap && b.top < a.b + gap;
+  const texts = [...gd.querySelectorAll('text')].filter(e => e.textContent.trim()).map(box).filter(x => x.r > x.l);
+  for (const x of texts) if (x.l < -1 || x.r > c.width + 1 || x.top < -1 || x.b > c.height + 1)
+    out.push('outside the canvas: ' + x.t.slice(0, 40));
+  const notes = [...gd.querySelectorAll('.annotation-text')].map(box);
+  const axis = [...gd.querySelectorAll('.xtick text, .g-xtitle text')].map(box);
+  for (const a of notes) {
+    if (prefixes.some(p => a.t.startsWith(p))) {
+      if (c.height - a.b < 6) out.push('source line on the bottom edge');
+      for (const t of axis) if (hit(a, t, 3)) out.push('source line touches ' + t.t);
+    } else if (a.r > s.l + s.w + 3 || a.l < s.l - 3) out.push('label off the plot: ' + a.t.slice(0, 40));
+  }
+  return out;
+}"""
+
+
+def test_presentation_slides_fit_a_projector_and_offer_no_downloads(page, app_url):
+    """Every slide at 1280 × 720 (a common venue projector): projector type sizes, nothing cut or
+    overlapping in the charts, and no download buttons (the deck is made beforehand)."""
+    from pfd.present import MIN_TICK_PX, MIN_TITLE_PX
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/?present=1&lang=ru")
+    page.locator(PRESENT_NEXT).wait_for()
+    wait_idle(page)
+    position = page.locator("[data-testid=stMarkdownContainer] strong").filter(has_text=re.compile(r"^\d+ \D+ \d+$"))
+    n = int(position.inner_text().split()[-1])
+    assert position.inner_text() == i18n.t("present.position", "ru", i=1, n=n)
+    size = "e => parseFloat(getComputedStyle(e).fontSize)"
+    assert page.locator(".pfd-kpis-title").evaluate(size) >= MIN_TITLE_PX  # the key figures' slide title
+    prefixes = [i18n.t(k, "ru").split("{")[0].strip() for k in ("chart.source_line", "published.source_line")]
+    for i in range(2, n + 1):
+        page.locator(PRESENT_NEXT).click()
+        expect(position).to_have_text(i18n.t("present.position", "ru", i=i, n=n))
+        wait_idle(page)
+        page.locator(CHART_DRAWN).first.wait_for()
+        assert page.locator('[data-testid="stDownloadButton"]').count() == 0, f"slide {i}: download buttons"
+        assert page.locator(f"{CHART} .gtitle").first.evaluate(size) >= MIN_TITLE_PX
+        assert page.locator(f"{CHART} .ytick text, {CHART} .xtick text").first.evaluate(size) >= MIN_TICK_PX
+        assert page.evaluate(LAYOUT_JS, prefixes) == [], f"slide {i}"
+        page.screenshot(path=str(SCREENSHOTS / f"presentation-ru-1280x720-{i:02d}.png"))
+    assert_clean(page)
+
+
+# -- chart images, the offline report and the slide deck (rendered by the server on click) --------------
+
+SVG_TAG = re.compile(r"<[^>]+>")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def squeezed(text: str) -> str:
+    """Text without any whitespace: lines wrap at other places on screen and in the image."""
+    return re.sub(r"\s+", "", text)
+
+
+def screen_source_line(page, chart_key: str, lang: str = "en") -> str:
+    """The source line drawn inside a chart on the page (its annotation starting "Source:" / "Published:")."""
+    prefixes = [i18n.t(k, lang).split("{")[0].strip() for k in ("chart.source_line", "published.source_line")]
+    texts = page.locator(f".st-key-{chart_key} .annotation-text").all_text_contents()
+    found = [t for t in texts if t.startswith(tuple(prefixes))]
+    assert len(found) == 1, f"{chart_key}: source line not found among {texts}"
+    return found[0]
+
+
+def chart_title(page, chart_key: str) -> str:
+    return page.locator(f".st-key-{chart_key} .gtitle").first.text_content()
+
+
+def check_png(name: str, data: bytes, chart: str) -> None:
+    from pfd.export import png_size
+
+    assert name.endswith(".png") and chart in name, name
+    assert data[:8] == PNG_SIGNATURE, data[:16]
+    width, height = png_size(data)
+    assert width >= 1600 and height >= 300, (name, width, height)
+
+
+def check_svg(page, name: str, data: bytes, chart: str) -> None:
+    """An SVG that carries the chart's title and the same source line as the chart on the page."""
+    import html
+
+    assert name.endswith(".svg") and chart in name, name
+    text = data.decode("utf-8")
+    assert text.lstrip().startswith("<svg"), text[:80]
+    shown = squeezed(html.unescape(SVG_TAG.sub(" ", text)))
+    assert squeezed(screen_source_line(page, f"chart-{chart}")) in shown, f"{name}: the source line is missing"
+    title = chart_title(page, f"chart-{chart}")
+    assert squeezed(title.split("  ")[0])[:20] in shown, f"{name}: the title is missing"
+
+
+def button(page, key_selector: str):
+    """The visible button of a keyed widget (Streamlit 1.67 keeps a zero-width copy of a
+    content-width button to measure its label)."""
+    return page.locator(f"{key_selector} button").filter(visible=True)
+
+
+def download_images(page, chart: str, formats=("png", "svg")) -> None:
+    for fmt in formats:
+        name, data = _download(page, button(page, f".st-key-img-{chart}-{fmt}"))
+        if fmt == "png":
+            check_png(name, data, chart)
+        else:
+            check_svg(page, name, data, chart)
+
+
+class ExternalRefs(HTMLParser):
+    """Scripts, styles, images and frames loaded from a host (``src``/``href`` starting http(s) or //)."""
+
+    LOADED = {"script", "link", "img", "iframe", "source", "video", "audio", "embed", "object", "image", "use"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.external: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if tag in self.LOADED and k in ("src", "href", "srcset", "data") and re.match(r"\s*(https?:)?//", v or ""):
+                self.external.append((tag, k, v))
+
+
+def expected_charts(build_root, f) -> tuple[list[str], int]:
+    """The key charts' titles (the published figures' chart only where one has an itemised
+    counterpart) and the number of published-figure rows, for these filters."""
+    from pfd.query import Query
+    from report.figures import published_rows
+
+    lang = f.lang
+    q = Query(build_root)
+    rows, _ = published_rows(q.published_vs_documented(f), f)
+    titles = [
+        i18n.t("chart.by_month_title", lang, kind=i18n.t("chart.all_incidents", lang)),
+        *([i18n.t("published.chart_title", lang)] if rows else []),
+        i18n.t("assaults.by_month_context", lang),
+        i18n.t("detentions.by_month_title", lang),
+        i18n.t("blockings.timeline_title", lang),
+        i18n.t("court.by_month_title", lang),
+    ]
+    return titles, len(rows)
+
+
+def check_report(name: str, data: bytes, lang: str, period: str, charts: list[str]) -> None:
+    """One self-contained HTML file: plotly.js embedded once, nothing loaded from a host."""
+    assert name.endswith(".html") and f"report-{lang}" in name, name
+    import html
+
+    html_text = data.decode("utf-8")
+    assert len(data) <= 6 * 1024 * 1024
+    assert f'<html lang="{lang}">' in html_text
+    assert html_text.count("* plotly.js v") == 1, "plotly.js must be embedded exactly once"
+    assert html_text.count("Plotly.newPlot(") == len(charts)
+    for title in charts:
+        assert f'aria-label="{html.escape(title, quote=True)}"' in html_text, title
+    parser = ExternalRefs()
+    parser.feed(html_text)
+    assert parser.external == [], parser.external
+    assert period in html_text, f"the report does not say its period ({period})"
+    assert i18n.t("report.kpis", lang) in html_text
+
+
+def check_deck(name: str, data: bytes, lang: str, build_root, f) -> None:
+    """A 16:9 deck python-pptx re-reads: title, key figures, one picture per chart slide, the
+    published-figures table (8 rows a slide) and the sources."""
+    import math
+    from io import BytesIO
+
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    from pfd.export import png_size
+
+    assert name.endswith(".pptx") and f"slides-{lang}" in name, name
+    chart_titles, rows = expected_charts(build_root, f)
+    prs = Presentation(BytesIO(data))
+    assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))
+    slides = list(prs.slides)
+    assert len(slides) == 2 + len(chart_titles) + max(1, math.ceil(rows / 8)) + 1
+    titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in slides]
+    assert titles[0] == load_config().title_in(lang)
+    assert titles[2 : 2 + len(chart_titles)] == chart_titles
+    for slide in slides[2 : 2 + len(chart_titles)]:
+        pictures = [sh for sh in slide.shapes if sh.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+        assert len(pictures) == 1, slide.shapes.title.text
+        assert png_size(pictures[0].image.blob)[0] >= 1600
+        assert slide.notes_slide.notes_text_frame.text.strip(), "no speaker notes"
+    assert i18n.t("list.sources", lang) == titles[-1]
+
+
+def test_overview_downloads_every_chart_image_the_report_and_the_deck(page, app_url, browser_build):
+    """Every image button of one chart page, and the report and deck for the current filters."""
+    open_page(page, app_url)
+    charts_drawn(page)
+    charts = ("overview", "outlets", "published")
+    for chart in charts:
+        assert page.locator(f".st-key-chart-{chart} .main-svg").count() >= 1, chart
+        download_images(page, chart)
+    # nothing but these, the report, the deck and the list's CSV/XLSX: no chart without its images
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == len(charts)
+    assert page.locator('[data-testid="stDownloadButton"]').count() == 2 * len(charts) + 2 + 2
+    f = load_query_filters(browser_build, "en")
+    name, data = _download(page, button(page, ".st-key-overview-report-html"))
+    check_report(name, data, "en", i18n.period_label(f.start, f.end, "en"), expected_charts(browser_build.out, f)[0])
+    name, data = _download(page, button(page, ".st-key-overview-report-pptx"))
+    check_deck(name, data, "en", browser_build.out, f)
+    assert_clean(page)
+
+
+def load_query_filters(build, lang: str, start: str | None = None, end: str | None = None):
+    from pfd.filters import month_end, parse_month
+    from pfd.query import Query
+
+    f = Query(build.out).default_filters(lang)
+    if start:
+        f = f.with_(start=parse_month(start), end=month_end(parse_month(end)))
+    return f
+
+
+IMAGE_PAGES = {  # page → (query string, one of its charts)
+    "assaults": ("", "assaults-perp"),
+    "detentions": ("", "detentions"),
+    "blockings": ("", "timeline"),
+    "court": ("", "verdicts"),
+    "people": ("person=persson", "person"),
+    "context": ("", "rsf"),
+}
+
+
+@pytest.mark.parametrize("stem", list(IMAGE_PAGES))
+def test_each_chart_page_offers_png_and_svg(page, app_url, stem):
+    """One PNG and one SVG per page (kaleido takes a moment per image); every chart has both buttons."""
+    query, chart = IMAGE_PAGES[stem]
+    open_page(page, app_url, stem, query=query)
+    n = charts_drawn(page)
+    assert n >= 1
+    assert page.locator('[data-testid="stDownloadButton"]').filter(has_text="PNG").count() == n
+    assert page.locator('[data-testid="stDownloadButton"]').filter(has_text="SVG").count() == n
+    download_images(page, chart, ("png",))
+    keys = page.evaluate(
+        """() => [...document.querySelectorAll('[class*="st-key-img-"]')]
+                 .map(e => (e.className.match(/st-key-img-([\\w-]+)-svg/) || [])[1]).filter(Boolean)"""
+    )
+    svg_chart = keys[-1]  # the page's last chart: another one than the PNG's where the page has two
+    download_images(page, svg_chart, ("svg",))
+    assert_clean(page)
+
+
+def test_methodology_offers_the_report_and_deck_of_the_view_and_the_full_dataset(page, app_url, browser_build):
+    """In Azerbaijani, for February–June 2020: the files follow the language and the period."""
+    open_page(page, app_url, "methodology", query="lang=az&from=2020-02&to=2020-06", lang="az")
+    f = load_query_filters(browser_build, "az", "2020-02", "2020-06")
+    period = i18n.period_label(f.start, f.end, "az")
+    name, data = _download(page, button(page, ".st-key-method-report-html"))
+    check_report(name, data, "az", period, expected_charts(browser_build.out, f)[0])
+    assert "2020-02_2020-06" in name
+    name, data = _download(page, button(page, ".st-key-method-report-pptx"))
+    check_deck(name, data, "az", browser_build.out, f)
+    from io import BytesIO
+
+    from pptx import Presentation
+
+    assert period in Presentation(BytesIO(data)).slides[0].placeholders[1].text_frame.text
+    # the whole dataset, whatever the filters: every compiled incident, and the Parquet tables
+    rejected = {r.get("incident_id") for r in browser_build.rejects}
+    everything = sorted(
+        r["incident_id"] for t in INCIDENT_TABLES for r in fixtures.rows(t) if r["incident_id"] not in rejected
+    )
+    name, data = _download(page, button(page, ".st-key-full-csv"))
+    lines = data.decode("utf-8-sig").split("\n", 1)
+    assert lines[0].startswith("#")
+    assert sorted(r["incident_id"] for r in csv.DictReader(io.StringIO(lines[1]))) == everything
+    name, data = _download(page, button(page, ".st-key-full-xlsx"))
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    assert len(wb.worksheets) >= 5
+    name, data = _download(page, button(page, ".st-key-full-parquet"))
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {"incidents.parquet", "manifest.json"} <= set(z.namelist())
     assert_clean(page)
