@@ -33,9 +33,10 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from pfd.filters import Filters, add_months, month_end, period_condition, sql_date
+from pfd.filters import Filters, add_months, month_end, precise_end, sql_date
 from pfd.paths import processed_dir
 from pfd.vocab import (
     ACQUITTAL_OUTCOMES,
@@ -113,6 +114,15 @@ def _num(value: object) -> float:
     return 0 if value is None or pd.isna(value) else value
 
 
+def _result_frame(columns: dict[str, object], text: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A frame typed as DuckDB's ``.df()`` would give it: text columns as pandas strings, or as
+    objects when there are no rows."""
+    empty = not len(next(iter(columns.values()))) if columns else True
+    return pd.DataFrame(
+        {c: pd.array(v, dtype=object if empty else "str") if c in text else v for c, v in columns.items()}
+    )
+
+
 def _python_dates(df: pd.DataFrame) -> pd.DataFrame:
     """DuckDB DATE columns arrive as datetime64: give pages plain ``date`` objects (None if null)."""
     for c in df.columns:
@@ -168,6 +178,8 @@ class Query:
         self.manifest = json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
         self._con = duckdb.connect()
         self._lock = threading.Lock()
+        # per-build derived tables that the overview scans, compressed (see _ensure_overview_rows)
+        self._con.execute("ATTACH ':memory:' AS ov (COMPRESS)")
         for name in TABLES + OPTIONAL_TABLES:
             path = self.root / f"{name}.parquet"
             if path.exists():
@@ -180,9 +192,17 @@ class Query:
             for t in ("blockings", "detentions", "court_outcomes")
         }
         self._coverage: Coverage | None = None
+        self._coverage_rows: tuple[tuple[date, date], ...] | None = None
         self._verdicts_ready = False
+        self._overview_rows_ready = False
+        self._build_locks = {name: threading.Lock() for name in ("rows", "verdicts", "blocks", "figures")}
+        self._compressing: threading.Thread | None = None
+        self._persons = 0
+        self._court_persons = 0
+        self._domains = 0
         self._blocks_ready = False
         self._figures: pd.DataFrame | None = None
+        self._events: pd.DataFrame | None = None
 
     @property
     def build_id(self) -> str:
@@ -201,6 +221,26 @@ class Query:
             cur = self._con.cursor()
         try:
             return cur.execute(sql, params or []).fetchall()
+        finally:
+            cur.close()
+
+    def _fetchnumpy(self, sql: str, params: list | None = None) -> dict:
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params or []).fetchnumpy()
+        finally:
+            cur.close()
+
+    def _build(self, statements: list[str], result: str | None = None) -> object:
+        """Run per-build statements on a cursor of their own (builds may run side by side); returns
+        the first value of ``result`` when given."""
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            for sql in statements:
+                cur.execute(sql)
+            return cur.execute(result).fetchall()[0][0] if result else None
         finally:
             cur.close()
 
@@ -223,6 +263,18 @@ class Query:
                 rows = [(lo, hi)]
             self._coverage = Coverage(min(r[0] for r in rows), max(r[1] for r in rows), tuple(rows))
         return self._coverage
+
+    def _source_coverage(self) -> tuple[tuple[date, date], ...]:
+        """Each source's stated monitored period (sources without one are left out), read once."""
+        if self._coverage_rows is None:
+            self._coverage_rows = tuple(
+                (s, e)
+                for s, e in self.rows(
+                    "SELECT coverage_start, coverage_end FROM sources "
+                    "WHERE coverage_start IS NOT NULL AND coverage_end IS NOT NULL ORDER BY 1, 2"
+                )
+            )
+        return self._coverage_rows
 
     def default_filters(self, lang: str = "en") -> Filters:
         """The latest calendar year that a source monitors in full (the period most users ask about).
@@ -263,11 +315,7 @@ class Query:
         full: otherwise a change could come from what was monitored, not from what happened.
         """
         prev = f.previous()
-        rows = self.rows(
-            "SELECT coverage_start, coverage_end FROM sources WHERE coverage_start IS NOT NULL "
-            "AND coverage_end IS NOT NULL AND coverage_start <= ? AND coverage_end >= ?",
-            [f.end, prev.start],
-        )
+        rows = [(s, e) for s, e in self._source_coverage() if s <= f.end and e >= prev.start]
         if not rows:
             return False
         return all(s <= prev.start and e >= f.end for s, e in rows)
@@ -366,26 +414,36 @@ class Query:
         )
         return self._month_grid(ff, counts, by)
 
-    def _month_grid(self, f: Filters, counts: pd.DataFrame, by: str = "category") -> pd.DataFrame:
+    def _month_grid(self, f: Filters, counts: pd.DataFrame | dict, by: str = "category") -> pd.DataFrame:
+        """Every (month, key) of the period in month order, with its count (0 when none).
+
+        ``counts``: a frame (month, key, n) of distinct (month, key) rows, or a dict (month, key) → n.
+        Keys are the keys counted, sorted (or the selected kinds, when the counts are by kind).
+        """
+        if isinstance(counts, pd.DataFrame):
+            counts = {
+                (m, k): n for m, k, n in zip(counts["month"], counts["key"], counts["n"], strict=True) if not pd.isna(k)
+            }
         cov = self.coverage()
         months = [add_months(f.start, k) for k in range(f.months)]
-        keys = sorted(counts["key"].dropna().unique()) if len(counts) else []
+        monitored = [cov.monitored(m) for m in months]
+        keys = sorted({k for _, k in counts})
         if by == "category" and f.categories and set(keys) <= set(f.categories):
             keys = list(f.categories)
         if not keys:  # keep the months even when nothing matched
             grid = pd.DataFrame({"month": months, "key": None, "n": 0})
-            grid["monitored"] = [cov.monitored(m) for m in months]
+            grid["monitored"] = monitored
             return grid
-        grid = pd.DataFrame([(m, k) for m in months for k in keys], columns=["month", "key"])
-        if len(counts):
-            grid = grid.merge(counts, on=["month", "key"], how="left")
-        else:
-            grid["n"] = 0
-        grid["n"] = grid["n"].fillna(0).astype("int64")
-        grid["monitored"] = [cov.monitored(m) for m in grid["month"]]
-        return grid
+        return pd.DataFrame(
+            {
+                "month": [m for m in months for _ in keys],
+                "key": pd.array([k for _ in months for k in keys], dtype="str"),
+                "n": np.array([counts.get((m, k), 0) for m in months for k in keys], dtype="int64"),
+                "monitored": np.repeat(np.array(monitored, dtype=bool), len(keys)),
+            }
+        )
 
-    # -- KPIs -------------------------------------------------------------------------
+    # -- KPIs and the overview: one scan of the incidents per filter state -------------------
     KPI_KEYS = (
         "incidents",
         "people",
@@ -400,101 +458,362 @@ class Query:
         "year_only_in_period_people",
         "dated_people",
     )
+    # each KPI: the group of incidents it counts (see _kpi_selects) and what of it: 0 incidents, 1 people
+    KPI_FROM = {
+        "incidents": ("incidents", 0),
+        "people": ("incidents", 1),
+        "assaults": ("assaults", 0),
+        "assaults_people": ("assaults", 1),
+        "detentions": ("detentions", 0),
+        "detentions_people": ("detentions", 1),
+        "blocking_incidents": ("blocking_incidents", 0),
+        "cyberattacks": ("cyberattacks", 0),
+        "court_outcomes": ("court_outcomes", 0),
+        "year_only_in_period": ("year_only", 0),
+        "year_only_in_period_people": ("year_only", 1),
+        "dated_people": ("dated", 1),
+    }
+    SCAN_PARTS = frozenset({"kpis", "monthly", "top_outlets", "sources"})
 
     def kpis(self, f: Filters) -> dict:
         """All overview numbers for a filter state, and for the previous period when comparable.
 
-        One scan of the incidents for both periods (plus the year-only apart), one over the case
-        verdicts and one over the blocks. ``previous`` is None when the sources do not monitor
-        both periods alike (see ``comparable``).
+        One statement: one scan of the incidents for both periods and the year-only apart, plus
+        the per-build tables of case verdicts and block episodes. ``previous`` is None when the
+        sources do not monitor both periods alike (see ``comparable``).
         """
+        return self._scan(f, frozenset({"kpis"}))["kpis"]
+
+    def _scan(self, f: Filters, parts: frozenset[str]) -> dict:
+        """The incident-facing numbers of the overview for one filter state, from one statement.
+
+        ``parts``: any of ``SCAN_PARTS``. The result is one long table (part, p, month, key, title,
+        publisher, v, w, x, r) of a few hundred rows at most, split here into what ``kpis``,
+        ``monthly(f, "category")``, ``top_outlets`` and ``source_counts`` return.
+        """
+        self._prepare()
+        comparable = self.comparable(f) if "kpis" in parts else False
+        sql, params = self._scan_sql(f, comparable, parts)
+        by_part: dict[str, list[tuple]] = {}
+        for row in self.rows(sql, params):
+            by_part.setdefault(row[0], []).append(row)
+        out: dict = {}
+        if "kpis" in parts:
+            kpi_rows = [r for part in ("kpis", "court", "blocks") for r in by_part.get(part, [])]
+            out["kpis"] = self._kpis_from(f, comparable, kpi_rows)
+        if "monthly" in parts:
+            out["monthly"] = self._month_grid(f, {(r[2], r[3]): int(r[6]) for r in by_part.get("monthly", [])})
+        if "top_outlets" in parts:
+            o = sorted(by_part.get("top_outlets", []), key=lambda r: r[9])
+            # people are summed as HUGEINT in SQL, which pandas receives as float64 (as top_outlets does)
+            n = np.array([r[6] for r in o], dtype="int64" if f.count == "incidents" else "float64")
+            out["top_outlets"] = _result_frame({"key": [r[3] for r in o], "n": n}, text=("key",))
+        if "sources" in parts:
+            s = sorted(by_part.get("sources", []), key=lambda r: r[9])
+            out["sources"] = _result_frame(
+                {
+                    "source_id": [r[3] for r in s],
+                    "title": [r[4] for r in s],
+                    "publisher": [r[5] for r in s],
+                    "n": np.array([r[6] for r in s], dtype="int64"),
+                },
+                text=("source_id", "title", "publisher"),
+            )
+        return out
+
+    def _prepare(self, figures: bool = False) -> None:
+        """Build the per-build tables that ``_scan`` (and, with ``figures``, the overview) reads, once
+        per build: the case verdicts and the block episodes side by side with the projection."""
+        if self._overview_rows_ready and self._verdicts_ready and self._blocks_ready:
+            if not figures or self._figures is not None:
+                return
+        errors: list[BaseException] = []
+
+        def run(build) -> None:
+            try:
+                build()
+            except BaseException as e:  # noqa: BLE001 - raised again below, in the caller's thread
+                errors.append(e)
+
+        side = [threading.Thread(target=run, args=(b,)) for b in (self._ensure_verdicts, self._ensure_blocks)]
+        for t in side:
+            t.start()
+        try:
+            self._ensure_overview_rows()
+            if figures:
+                self._all_figures()
+        finally:
+            for t in side:
+                t.join()
+        if errors:
+            raise errors[0]
+        with self._lock:  # then compress the projection (~10x less memory), queries reading it meanwhile
+            if self._compressing is None:
+                self._compressing = threading.Thread(target=self._compress, name="pfd-compress-ov")
+                self._compressing.start()
+
+    def _kpis_from(self, f: Filters, comparable: bool, rows: list[tuple]) -> dict:
+        """The KPI dicts from the (part, p, _, key, _, _, v, w, x, _) rows of ``_kpi_selects``."""
+        got: dict[tuple[str, int, str], tuple] = {(r[0], int(r[1]), r[3]): r[6:9] for r in rows}
         prev_f = f.previous()
-        comparable = self.comparable(f)
-        sel, params = f.where_selection("i")
-        cur_c, prev_c, apart_c = f.period_sql("i"), prev_f.period_sql("i"), f.year_only_apart_sql("i")
-        periods = f"{cur_c} OR {apart_c}" + (f" OR {prev_c}" if comparable else "")
-        label = f"CASE WHEN {cur_c} THEN 'cur' WHEN {apart_c} THEN 'apart' ELSE 'prev' END"
-        # first per (period, kind, year-only, person): people are then counted over a few rows
-        cat = "g.category = '{}'"
 
-        def people(cond: str = "TRUE") -> str:
-            return (
-                f"(count(DISTINCT g.person_id) FILTER (WHERE {cond}) "
-                f"+ coalesce(sum(g.unnamed) FILTER (WHERE {cond}), 0))"
-            )
+        def val(part: str, p: int, key: str, k: int = 0) -> float:
+            r = got.get((part, p, key))
+            return _num(r[k]) if r else 0
 
-        scan = self.df(
-            f"""
-            WITH g AS (
-              SELECT {label} AS p, i.category, i.date_precision = 'year' AS year_only,
-                     coalesce(i.category = 'website_blocking' AND i.subcategory IN {_in(NOT_A_BLOCK)}, FALSE) AS cyber,
-                     i.person_id, count(*) AS n,
-                     sum(coalesce(i.group_size, 1)) FILTER (WHERE i.person_id IS NULL) AS unnamed
-              FROM incidents i WHERE ({periods}) AND {sel}
-              GROUP BY ALL
-            )
-            SELECT g.p, sum(g.n) AS incidents, {people()} AS people,
-              sum(g.n) FILTER (WHERE {cat.format("physical_assault")}) AS assaults,
-              {people(cat.format("physical_assault"))} AS assaults_people,
-              sum(g.n) FILTER (WHERE {cat.format("detention")}) AS detentions,
-              {people(cat.format("detention"))} AS detentions_people,
-              sum(g.n) FILTER (WHERE {cat.format("website_blocking")} AND NOT g.cyber) AS blocking_incidents,
-              sum(g.n) FILTER (WHERE g.cyber) AS cyberattacks,
-              sum(g.n) FILTER (WHERE {cat.format("court_outcome")}) AS court_outcomes,
-              sum(g.n) FILTER (WHERE g.year_only) AS year_only_in_period,
-              {people("g.year_only")} AS year_only_in_period_people,
-              {people("NOT g.year_only")} AS dated_people
-            FROM g GROUP BY g.p
-            """,
-            params,
-        )
-        by_p = {r["p"]: r for r in scan.to_dict("records")}
-        court = self._court_kpis(f, prev_f if comparable else None)
-        blocked = self._blocked_at_many(f, [f.end, prev_f.end] if comparable else [f.end])
-
-        def one(p: str, ff: Filters) -> dict:
-            r = by_p.get(p, {})
-            out = {k: int(_num(r.get(k))) for k in self.KPI_KEYS}
-            out.update(court[p])
+        def one(p: int, ff: Filters) -> dict:
+            out = {key: int(val("kpis", p, subset, k)) for key, (subset, k) in self.KPI_FROM.items()}
+            out["convictions"] = int(val("court", p, "convictions"))
+            out["convictions_people"] = int(val("court", p, "convictions", 1))
+            out["overturned"] = int(val("court", p, "overturned"))
+            out["acquittals"] = int(val("court", p, "acquittals"))
+            out["prison_months"] = float(val("court", p, "custodial", 2))
+            out["prison_unknown"] = int(val("court", p, "prison_unknown"))
             out["prison_years"] = out["prison_months"] / 12
-            out["websites_blocked"] = blocked[ff.end]
+            out["websites_blocked"] = int(val("blocks", p, "websites_blocked"))
             out["start"], out["end"] = ff.start, ff.end
             return out
 
-        current = one("cur", f)
-        current["previous"] = one("prev", prev_f) if comparable else None
+        current = one(0, f)
+        current["previous"] = one(1, prev_f) if comparable else None
         current["comparable"] = comparable
-        current["year_only_apart"] = int(_num((by_p.get("apart") or {}).get("incidents")))
+        current["year_only_apart"] = int(val("kpis", 2, "incidents"))
         return current
+
+    def _scan_sql(self, f: Filters, comparable: bool, parts: frozenset[str]) -> tuple[str, list]:
+        """SQL and parameters for ``_scan``: one statement (a UNION ALL of aggregates), one long result.
+
+        Each part aggregates the per-build projection ``ov.overview_rows`` in one pass, reading only
+        the row groups of its dates (the projection is stored in date order): the incident KPIs of
+        the period, the previous period and the year-only incidents apart in one grouped pass (``p``:
+        0, 1, 2), the counts by month and kind, the outlets and the sources cited; the court and
+        block KPIs come from the per-build tables ``court_marks`` and ``block_marks``. People are
+        the named persons (distinct ``person`` numbers) plus the unnamed people. (GROUPING SETS
+        over one read were tried: DuckDB copies the read for them and keeps a DISTINCT table per
+        set, about twice the cost of these separate passes over the sorted projection.)
+        """
+        table = self._ensure_overview_rows()
+        prev_f = f.previous()
+        sel, sel_params = f.where_selection("i")
+        cur = self._period_sql(f)
+        people = f.count == "people"
+        measure = "count(DISTINCT person) + coalesce(sum(unnamed), 0)" if people else "count(*)"
+        selects: list[str] = []
+        params: list = []
+        if "kpis" in parts:
+            for select in self._kpi_selects(f, prev_f, comparable, sel):
+                selects.append(
+                    "SELECT part, p, NULL::DATE AS month, key, NULL AS title, NULL AS publisher, "
+                    f"v::DOUBLE AS v, w::DOUBLE AS w, x::DOUBLE AS x, NULL::BIGINT AS r FROM ({select})"
+                )
+                params += sel_params
+        if "monthly" in parts:  # year-only incidents are shown apart, never in January
+            selects.append(
+                f"""SELECT 'monthly', 0, i.month, i.category, NULL, NULL, ({measure})::DOUBLE, NULL, NULL, NULL
+                FROM {table} i WHERE {cur} AND NOT i.year_only AND {sel} GROUP BY i.month, i.category"""
+            )
+            params += sel_params
+        if "top_outlets" in parts:
+            selects.append(
+                f"""SELECT 'top_outlets', 0, NULL, okey, NULL, NULL, v, NULL, NULL, r FROM (
+                  SELECT i.okey, ({measure})::DOUBLE AS v, row_number() OVER (ORDER BY ({measure}) DESC, i.okey) AS r
+                  FROM {table} i WHERE {cur} AND i.okey IS NOT NULL AND {sel} GROUP BY i.okey
+                ) WHERE r <= 10"""
+            )
+            params += sel_params
+        if "sources" in parts:
+            selects.append(
+                f"""SELECT 'sources', 0, NULL, so.source_id, so.title, so.publisher, c.v::DOUBLE, NULL, NULL,
+                  row_number() OVER (ORDER BY c.v DESC, so.title, so.source_id)
+                FROM (
+                  SELECT sid, count(*) AS v FROM (SELECT unnest(i.source_ids) AS sid FROM {table} i WHERE {cur} AND {sel})
+                  GROUP BY sid
+                ) c JOIN sources so ON so.source_id = c.sid"""
+            )
+            params += sel_params
+        return "\nUNION ALL\n".join(selects), params
+
+    @staticmethod
+    def _period_sql(f: Filters, alias: str = "i") -> str:
+        """``Filters.period_sql`` over ``overview_rows``, whose ``date_end`` is ``precise_end`` precomputed.
+
+        The leading plain range lets the scan skip every row group outside the period.
+        """
+        s, e = sql_date(f.start), sql_date(f.end)
+        return f"({alias}.date BETWEEN {s} AND {e} AND {alias}.date_end <= {e})"
+
+    def _ensure_overview_rows(self) -> str:
+        """The incidents' columns that the overview counts, once per build, sorted by date.
+
+        A projection of ``incidents.parquet`` in a compressed in-memory database (``ov``): the
+        incident id and the filter columns as they are; the date with its precise end
+        (``date_end``: the last day the date can mean, ``pfd.filters.precise_end``), its month and
+        whether it is known only to the year; the person as a number (``person``: one number per person id, 1…n); the unnamed
+        people of the row (``unnamed``: the group size, 1 when none is given, 0 when a person is
+        named); whether it is a cyberattack; the outlet it targets (``okey``: the outlet, else the
+        victim when the victim is an outlet; never the withheld marker); and its sources. Stored in
+        date and id order (``rowid`` is the incident's place in that order), so that a period reads
+        only its own row groups. Returns the table's name.
+        """
+        name = "ov.overview_rows"
+        if self._overview_rows_ready:
+            return name
+        rows = f"""
+            CREATE OR REPLACE TABLE {name} AS
+            WITH persons AS (
+              SELECT person_id, (row_number() OVER ())::INTEGER AS person
+              FROM (SELECT DISTINCT person_id FROM incidents WHERE person_id IS NOT NULL)
+            )
+            SELECT i.incident_id, i.date, {precise_end("i.")} AS date_end, date_trunc('month', i.date)::DATE AS month,
+              i.date_precision, i.date_precision = 'year' AS year_only,
+              i.category, i.subcategory, i.victim_role, i.outlet, i.location, i.perpetrator, c.person,
+              CASE WHEN i.person_id IS NULL THEN coalesce(i.group_size, 1) ELSE 0 END AS unnamed,
+              coalesce(i.category = 'website_blocking' AND i.subcategory IN {_in(NOT_A_BLOCK)}, FALSE) AS cyber,
+              nullif(coalesce(i.outlet, CASE WHEN i.victim_role IN {_in(OUTLET_ROLES)} THEN i.victim END),
+                     '{WITHHELD}') AS okey,
+              i.source_ids
+            FROM incidents i LEFT JOIN persons c ON c.person_id = i.person_id
+            ORDER BY i.date, i.incident_id
+        """
+        with self._build_locks["rows"]:
+            if not self._overview_rows_ready:
+                self._persons = int(
+                    _num(
+                        self._build(
+                            ["SET preserve_insertion_order = true", rows],  # rows stored in ORDER BY order
+                            f"SELECT max(person) FROM {name}",
+                        )
+                    )
+                )
+                self._overview_rows_ready = True
+        return name
+
+    def _compress(self) -> None:
+        """Checkpoint the ``ov`` database, which compresses its tables in memory (best effort: the
+        tables read the same either way, only their memory differs). Runs in a thread of its own
+        once the first call's tables are built, so that the first call does not wait for it."""
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            cur.execute("CHECKPOINT ov")
+        except duckdb.Error:
+            pass  # left uncompressed: same results, more memory
+        finally:
+            cur.close()
+
+    def _kpi_selects(self, f: Filters, prev_f: Filters, comparable: bool, sel: str) -> list[str]:
+        """The KPI part of ``_scan_sql``: SELECTs of rows (part, p, key, v, w, x), each with ``sel`` once.
+
+        (Plain subqueries, not CTEs: DuckDB plans them faster, and planning is much of the cost.)
+
+        Incidents: one grouped pass over the rows of the period (p 0), the previous period when
+        comparable (1) and the year-only incidents apart (2) gives incidents, unnamed people and a
+        bitmap of the named persons per kind and precision; each group then counts in every KPI it
+        belongs to (key), where v = incidents and w = people (the bitmaps OR-ed: each person once).
+        Court: each mark of ``court_marks`` counts in the KPIs listed with it (v = cases, w = people,
+        x = months). Blocks: domains blocked at the end of each period (v).
+        """
+        table = self._ensure_overview_rows()
+        self._ensure_verdicts()
+        self._ensure_blocks()
+        cur_c, prev_c = self._period_sql(f), self._period_sql(prev_f)
+        s, e = sql_date(f.start), sql_date(f.end)
+        # Filters.year_only_apart_sql: known only to a year that overlaps the period but is not inside it
+        apart_c = f"(i.year_only AND i.date <= {e} AND i.date_end >= {s} AND NOT (i.date >= {s} AND i.date_end <= {e}))"
+        periods = f"{cur_c} OR {apart_c}" + (f" OR {prev_c}" if comparable else "")
+        label = f"CASE WHEN {cur_c} THEN 0 WHEN {apart_c} THEN 2 ELSE 1 END"
+        lo = min(prev_f.start if comparable else f.start, date(f.start.year, 1, 1))
+        groups = ", ".join(
+            f"CASE WHEN {cond} THEN '{key}' END"
+            for key, cond in (
+                ("assaults", "category = 'physical_assault'"),
+                ("detentions", "category = 'detention'"),
+                ("blocking_incidents", "category = 'website_blocking' AND NOT cyber"),
+                ("cyberattacks", "cyber"),
+                ("court_outcomes", "category = 'court_outcome'"),
+                ("year_only", "year_only"),
+                ("dated", "NOT year_only"),
+            )
+        )
+        # blocked at the end of each period: distinct domains (numbered per build) as bitmaps
+        at = {0: f.end} | ({1: prev_f.end} if comparable else {})
+        at_c = {p: f"(start_certain <= {sql_date(w)} AND end_confirmed >= {sql_date(w)})" for p, w in at.items()}
+        kg = f"""
+            SELECT {label} AS p, i.category, i.cyber, i.year_only, count(*) AS n, sum(i.unnamed) AS u,
+              bitstring_agg(i.person, 1, {max(self._persons, 1)}) AS named
+            FROM {table} i WHERE i.date BETWEEN {sql_date(lo)} AND {e} AND ({periods}) AND {sel}
+            GROUP BY ALL
+        """
+        incidents = f"""
+            SELECT 'kpis' AS part, p, key, sum(n) AS v,
+              coalesce(bit_count(bit_or(named)), 0) + coalesce(sum(u), 0) AS w, NULL AS x
+            FROM (SELECT p, unnest(['incidents', {groups}]) AS key, n, u, named FROM ({kg}))
+            WHERE key IS NOT NULL GROUP BY p, key
+        """
+        court = f"""
+            SELECT 'court' AS part, p, key, count(*) AS v,
+              coalesce(bit_count(bitstring_agg(person, 1, {max(self._court_persons, 1)})), 0)
+                + count(*) FILTER (WHERE person IS NULL) AS w,
+              sum(verdict_months) AS x
+            FROM (
+              SELECT CASE WHEN {cur_c} THEN 0 ELSE 1 END AS p, unnest(i.kpis) AS key, i.person, i.verdict_months
+              FROM court_marks i
+              WHERE i.date BETWEEN {sql_date(prev_f.start if comparable else f.start)} AND {e}
+                AND ({cur_c} OR {prev_c if comparable else "FALSE"}) AND {sel}
+            ) GROUP BY p, key
+        """
+        domains = max(self._domains, 1)
+        blocks = f"""
+            SELECT 'blocks' AS part, unnest({list(at)}) AS p, 'websites_blocked' AS key,
+              unnest([{", ".join(f"coalesce(bit_count(bitstring_agg(domain, 1, {domains}) FILTER (WHERE {c})), 0)" for c in at_c.values())}]) AS v,
+              NULL AS w, NULL AS x
+            FROM block_marks i WHERE ({" OR ".join(at_c.values())}) AND domain IS NOT NULL AND {sel}
+        """
+        return [incidents, court, blocks]
 
     # -- court: cases and verdicts ------------------------------------------------------
     def _ensure_verdicts(self) -> None:
-        """Court decisions grouped into cases, and one row per case with its verdict.
+        """Court decisions grouped into cases, one row per case with its verdict, and the marks the
+        KPIs count.
 
-        Independent of the filters, so built once per build (tables ``case_decisions`` and
-        ``case_verdicts`` in this connection's in-memory database).
+        Independent of the filters, so built once per build (tables ``case_decisions``,
+        ``case_verdicts`` and ``court_marks`` in this connection's in-memory database). Only the
+        court-outcome incidents are read (``court_incidents``), once.
+
+        ``court_marks`` holds one row per case with a conviction (``kind = 'conv'``, dated and
+        filtered as its first conviction) and one per case whose verdict is an acquittal
+        (``kind = 'acq'``, dated and filtered as that verdict), with the incident's filter columns:
+        the court KPIs of any filter state are then one small scan.
         """
         if self._verdicts_ready:
             return
         key = "strftime(date, '%Y-%m-%d') || incident_id"
         conv, acq, rep = _in(CONVICTION_OUTCOMES), _in(ACQUITTAL_OUTCOMES), _in(REPLACING_OUTCOMES)
+        court_incidents = """
+            CREATE OR REPLACE TABLE court_incidents AS
+            SELECT i.incident_id, i.category, i.subcategory, i.date, i.date_precision, i.victim, i.person_id,
+              i.victim_role, i.outlet, i.location, i.perpetrator, i.case_id,
+              c.outcome, c.sentence_months, c.appeal_of
+            FROM incidents i JOIN court_outcomes c ON c.incident_id = i.incident_id
+            WHERE i.category = 'court_outcome'
+        """
         decisions = f"""
             CREATE OR REPLACE TABLE case_decisions AS
             WITH RECURSIVE chain(incident_id, root) AS (
-              SELECT c.incident_id, c.incident_id FROM court_outcomes c
-              WHERE c.appeal_of IS NULL OR c.appeal_of NOT IN (SELECT incident_id FROM court_outcomes)
+              SELECT c.incident_id, c.incident_id FROM court_incidents c
+              WHERE c.appeal_of IS NULL OR c.appeal_of NOT IN (SELECT incident_id FROM court_incidents)
               UNION ALL
-              SELECT c.incident_id, chain.root FROM court_outcomes c JOIN chain ON c.appeal_of = chain.incident_id
+              SELECT c.incident_id, chain.root FROM court_incidents c JOIN chain ON c.appeal_of = chain.incident_id
             )
-            SELECT i.incident_id, i.date, i.person_id, i.victim, c.outcome, c.sentence_months,
+            SELECT i.incident_id, i.date, i.person_id, i.victim, i.outcome, i.sentence_months,
               coalesce('case:' || i.case_id, 'case:' || ri.case_id, 'chain:' || ch.root,
                        'chain:' || i.incident_id) AS case_key,
-              c.outcome IN {conv} AS is_conviction,
-              c.outcome IN {conv} OR c.outcome IN {acq} OR c.outcome IN {rep} AS is_decisive
-            FROM incidents i JOIN court_outcomes c ON c.incident_id = i.incident_id
+              i.outcome IN {conv} AS is_conviction,
+              i.outcome IN {conv} OR i.outcome IN {acq} OR i.outcome IN {rep} AS is_decisive
+            FROM court_incidents i
             LEFT JOIN (SELECT incident_id, min(root) AS root FROM chain GROUP BY ALL) ch
               ON ch.incident_id = i.incident_id
-            LEFT JOIN incidents ri ON ri.incident_id = ch.root
+            LEFT JOIN court_incidents ri ON ri.incident_id = ch.root
         """
         verdicts = f"""
             CREATE OR REPLACE TABLE case_verdicts AS
@@ -519,63 +838,43 @@ class Query:
                AND last_conviction_outcome IN {_in(CUSTODIAL_OUTCOMES)}) IS TRUE AS custodial
             FROM per_case
         """
-        with self._lock:
-            if not self._verdicts_ready:
-                self._con.execute(decisions)
-                self._con.execute(verdicts)
-                self._verdicts_ready = True
-
-    def _court_kpis(self, f: Filters, prev_f: Filters | None) -> dict[str, dict]:
-        self._ensure_verdicts()
-        sel, params = f.where_selection("i")
-        cur_c = f.period_sql("i")
-        prev_c = prev_f.period_sql("i") if prev_f else "FALSE"
-        out = {}
-        acq = _in(ACQUITTAL_OUTCOMES)
-        # two equi-joins (first conviction, verdict) rather than one OR-join: a hash join each
-        rows = self.df(
-            f"""
-            WITH sel AS (
-              SELECT i.incident_id, CASE WHEN {cur_c} THEN 'cur' ELSE 'prev' END AS p
-              FROM incidents i WHERE ({cur_c} OR {prev_c}) AND {sel} AND i.category = 'court_outcome'
-            ),
-            conv AS (
-              SELECT s.p,
-                count(*) FILTER (WHERE v.standing) AS convictions,
-                count(DISTINCT v.person_id) FILTER (WHERE v.standing AND v.person_id IS NOT NULL)
-                  + count(*) FILTER (WHERE v.standing AND v.person_id IS NULL) AS convictions_people,
-                count(*) FILTER (WHERE v.overturned) AS overturned,
-                coalesce(sum(v.verdict_months) FILTER (WHERE v.custodial), 0) AS prison_months,
-                count(*) FILTER (WHERE v.custodial AND v.verdict_months IS NULL) AS prison_unknown
-              FROM sel s JOIN case_verdicts v ON v.first_conviction_id = s.incident_id
-              GROUP BY s.p
-            ),
-            acq AS (
-              SELECT s.p, count(*) AS acquittals
-              FROM sel s JOIN case_verdicts v ON v.verdict_id = s.incident_id
-              WHERE v.verdict IN {acq}
-              GROUP BY s.p
-            )
-            SELECT coalesce(conv.p, acq.p) AS p, conv.* EXCLUDE (p), acq.acquittals
-            FROM conv FULL JOIN acq ON conv.p = acq.p
-            """,
-            params,
+        filters = (
+            f"i.category, i.subcategory, i.date, {precise_end('i.')} AS date_end, i.victim_role, i.outlet, "
+            "i.location, i.perpetrator"
         )
-        found = {r["p"]: r for r in rows.to_dict("records")}
-        for p in ("cur", "prev"):
-            r = found.get(p, {})
-            out[p] = {
-                k: (float(_num(r.get(k))) if k == "prison_months" else int(_num(r.get(k))))
-                for k in (
-                    "convictions",
-                    "convictions_people",
-                    "overturned",
-                    "acquittals",
-                    "prison_months",
-                    "prison_unknown",
+        marks = f"""
+            CREATE OR REPLACE TABLE court_marks AS
+            WITH m AS (
+              SELECT 'conv' AS kind, {filters}, v.standing, v.overturned, v.custodial, v.verdict_months,
+                v.person_id
+              FROM case_verdicts v JOIN court_incidents i ON i.incident_id = v.first_conviction_id
+              UNION ALL
+              SELECT 'acq', {filters}, v.standing, v.overturned, v.custodial, v.verdict_months, v.person_id
+              FROM case_verdicts v JOIN court_incidents i ON i.incident_id = v.verdict_id
+              WHERE v.verdict IN {acq}
+            )
+            SELECT m.* EXCLUDE (person_id),
+              CASE WHEN m.person_id IS NOT NULL THEN dense_rank() OVER (ORDER BY m.person_id) END::INTEGER AS person,
+              list_filter([
+                CASE WHEN m.kind = 'conv' AND m.standing THEN 'convictions' END,
+                CASE WHEN m.kind = 'conv' AND m.overturned THEN 'overturned' END,
+                CASE WHEN m.kind = 'conv' AND m.custodial THEN 'custodial' END,
+                CASE WHEN m.kind = 'conv' AND m.custodial AND m.verdict_months IS NULL THEN 'prison_unknown' END,
+                CASE WHEN m.kind = 'acq' THEN 'acquittals' END
+              ], lambda k: k IS NOT NULL) AS kpis
+            FROM m ORDER BY m.date
+        """
+        with self._build_locks["verdicts"]:
+            if not self._verdicts_ready:
+                self._court_persons = int(
+                    _num(
+                        self._build(
+                            [court_incidents, decisions, verdicts, marks, "DROP TABLE court_incidents"],
+                            "SELECT max(person) FROM court_marks",
+                        )
+                    )
                 )
-            }
-        return out
+                self._verdicts_ready = True
 
     def court_cases(self, f: Filters) -> pd.DataFrame:
         """Each case with a decision in the selection: its verdict, first conviction and term.
@@ -732,9 +1031,15 @@ class Query:
               ) z
             ) y
         """
-        with self._lock:
+        marks = """
+            CREATE OR REPLACE TABLE block_marks AS
+            SELECT start_certain, end_confirmed, category, subcategory, victim_role, outlet, location, perpetrator,
+              CASE WHEN domain_key IS NOT NULL THEN dense_rank() OVER (ORDER BY domain_key) END::INTEGER AS domain
+            FROM block_episodes ORDER BY end_confirmed
+        """
+        with self._build_locks["blocks"]:
             if not self._blocks_ready:
-                self._con.execute(sql)
+                self._domains = int(_num(self._build([sql, marks], "SELECT max(domain) FROM block_marks")))
                 self._blocks_ready = True
 
     def _blocks_sql(self, where: str) -> str:
@@ -805,7 +1110,7 @@ class Query:
             FROM ({self._blocks_sql(sel)}) x
             WHERE x.start_possible <= {e}
               AND x.end_confirmed >= {s}
-            ORDER BY x.start_possible, x.domain_key
+            ORDER BY x.start_possible, x.domain_key, x.incident_id
             """,
             params,
         )
@@ -823,11 +1128,22 @@ class Query:
 
     # -- context ----------------------------------------------------------------------
     def events(self, f: Filters) -> pd.DataFrame:
-        """Context periods overlapping the period (for chart annotations)."""
-        return self.df(
-            'SELECT * FROM events WHERE start <= ? AND coalesce("end", start) >= ? ORDER BY start, event_id',
-            [f.end, f.start],
-        )
+        """Context periods overlapping the period (for chart annotations), by start.
+
+        A period overlaps when it starts by the period's end and ends (or, with no end, starts) on
+        or after its start. The events table is small: read once per build, picked here.
+        """
+        if self._events is None:
+            self._events = self.df("SELECT * FROM events ORDER BY start, event_id")
+        ev = self._events
+        keep = [
+            s is not None and s <= f.end and (e if e is not None else s) >= f.start
+            for s, e in zip(ev["start"], ev["end"], strict=True)
+        ]
+        out = ev[keep].reset_index(drop=True)
+        if out.empty:  # as DuckDB gives an empty result
+            out = out.astype({c: object for c in out.columns if pd.api.types.is_string_dtype(out[c].dtype)})
+        return out
 
     def sources(self) -> pd.DataFrame:
         return self.df("SELECT * FROM sources ORDER BY source_id")
@@ -841,7 +1157,7 @@ class Query:
             n AS (SELECT sid, count(*) AS n FROM u GROUP BY sid)
             SELECT s.source_id, s.title, s.publisher, n.n
             FROM n JOIN sources s ON s.source_id = n.sid
-            ORDER BY n.n DESC, s.title
+            ORDER BY n.n DESC, s.title, s.source_id
             """,
             params,
         )
@@ -881,41 +1197,76 @@ class Query:
         return figures[keep].reset_index(drop=True)
 
     def _all_figures(self) -> pd.DataFrame:
-        if self._figures is not None:
-            return self._figures
-        in_fig = period_condition("i.", "p.period_start", "p.period_end")
-        people = PEOPLE_SQL.format(a="i.")
-        figures = self.df(
-            f"""
+        """Every published figure with its itemised count and incidents (see ``published_vs_documented``).
+
+        One join of the figures, month by month of their periods, with the incidents of their kinds
+        (an equi-join on kind and month, then the exact period rule); people are counted only for
+        figures in people, domains only for figures in websites. Each figure's incidents are listed
+        by date and id: ``overview_rows`` is stored in that order, so each list of row ids is
+        sorted as numbers and the numbers turned back into ids.
+        """
+        with self._build_locks["figures"]:
+            if self._figures is None:
+                self._figures = self._figures_table()
+        return self._figures
+
+    def _figures_table(self) -> pd.DataFrame:
+        table = self._ensure_overview_rows()
+        # period_condition over the projection, whose date_end is precise_end precomputed
+        in_fig = "i.date >= p.period_start AND i.date <= p.period_end AND i.date_end <= p.period_end"
+        join = f"""months p JOIN {table} i ON i.category = p.category AND i.month = p.month
+                AND (p.subcategory IS NULL OR i.subcategory = p.subcategory) AND {in_fig}"""
+        sql = f"""
             WITH figs AS (
               SELECT p.*, s.title AS source_title, s.publisher AS source_publisher
               FROM published_figures p JOIN sources s USING (source_id)
             ),
+            months AS (  -- each figure once per calendar month of its period
+              SELECT figure_id, category, subcategory, period_start, period_end, unit,
+                unnest(generate_series(date_trunc('month', period_start), period_end, INTERVAL 1 MONTH))::DATE AS month
+              FROM figs WHERE category IS NOT NULL AND period_start <= period_end
+            ),
             counted AS (
-              SELECT p.figure_id, count(i.incident_id) AS incidents, {people} AS people,
-                     count(DISTINCT lower(trim(b.domain))) FILTER (WHERE b.blocking_type NOT IN {_in(NOT_A_BLOCK)})
-                       AS websites,
-                     list(i.incident_id ORDER BY i.date, i.incident_id) AS incident_ids
-              FROM figs p JOIN incidents i ON i.category = p.category
-                AND (p.subcategory IS NULL OR i.subcategory = p.subcategory)
-                AND i.date >= p.period_start AND i.date <= p.period_end AND {in_fig}
+              SELECT p.figure_id, count(i.incident_id) AS incidents, list(i.rowid) AS ranks
+              FROM {join}
+              GROUP BY p.figure_id
+            ),
+            people AS (
+              SELECT p.figure_id, count(DISTINCT i.person) + coalesce(sum(i.unnamed), 0) AS people
+              FROM {join}
+              WHERE p.unit = 'people'
+              GROUP BY p.figure_id
+            ),
+            sites AS (
+              SELECT p.figure_id,
+                count(DISTINCT lower(trim(b.domain))) FILTER (WHERE b.blocking_type NOT IN {_in(NOT_A_BLOCK)}) AS websites
+              FROM {join}
               LEFT JOIN blockings b ON b.incident_id = i.incident_id
+              WHERE p.unit = 'websites'
               GROUP BY p.figure_id
             )
             SELECT p.*,
               CASE WHEN p.category IS NULL THEN NULL
-                   WHEN p.unit = 'people' THEN coalesce(c.people, 0)
-                   WHEN p.unit = 'websites' THEN coalesce(c.websites, 0)
+                   WHEN p.unit = 'people' THEN coalesce(h.people, 0)
+                   WHEN p.unit = 'websites' THEN coalesce(w.websites, 0)
                    ELSE coalesce(c.incidents, 0) END AS documented,
               CASE WHEN p.category IS NULL THEN NULL
                    WHEN p.unit IN ('people', 'websites') THEN p.unit ELSE 'incidents' END AS documented_unit,
-              c.incident_ids
-            FROM figs p LEFT JOIN counted c USING (figure_id)
+              c.ranks AS incident_ids
+            FROM figs p LEFT JOIN counted c USING (figure_id) LEFT JOIN people h USING (figure_id)
+              LEFT JOIN sites w USING (figure_id)
             ORDER BY p.category NULLS LAST, p.period_start, p.figure_id
-            """
+        """
+        figures = self.df(sql)
+        ranked = self._fetchnumpy(f"SELECT rowid, incident_id FROM {table}")
+        ids = np.empty(len(ranked["rowid"]), dtype=object)  # every incident id at its place in date and id order
+        ids[ranked["rowid"].astype(np.int64)] = ranked["incident_id"]
+        figures["incident_ids"] = pd.Series(  # a figure with no incident: NA, as a NULL list reads
+            [ids[np.sort(r.astype(np.int64))] if isinstance(r, np.ndarray) else pd.NA for r in figures["incident_ids"]],
+            index=figures.index,
+            dtype=object,
         )
         figures["documented"] = pd.array(figures["documented"], dtype="Int64")
-        self._figures = figures
         return figures
 
     def top(self, f: Filters, column: str, limit: int = 10) -> pd.DataFrame:
@@ -946,14 +1297,22 @@ class Query:
 
     # -- the overview in one call --------------------------------------------------------
     def overview(self, f: Filters) -> dict:
-        """Everything the overview page shows, for one filter state (timed by the benchmark)."""
+        """Everything the overview page shows, for one filter state (timed by the benchmark).
+
+        The KPIs, the counts by month and kind, the most targeted outlets and the sources cited come
+        from one statement that reads the incidents once (``_scan``); they equal ``kpis``,
+        ``monthly(f, "category")``, ``top_outlets`` and ``source_counts``. The published figures'
+        counts are per build (``published_vs_documented``); the events are a small table.
+        """
+        self._prepare(figures=True)
+        scan = self._scan(f, self.SCAN_PARTS)
         return {
-            "kpis": self.kpis(f),
-            "monthly": self.monthly(f, "category"),
+            "kpis": scan["kpis"],
+            "monthly": scan["monthly"],
             "events": self.events(f),
             "published": self.published_vs_documented(f),
-            "top_outlets": self.top_outlets(f),
-            "sources": self.source_counts(f),
+            "top_outlets": scan["top_outlets"],
+            "sources": scan["sources"],
         }
 
     # -- people & cases -----------------------------------------------------------------

@@ -7,14 +7,18 @@ groups); every expected number below is worked out by hand in the comments.
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from bench import synth
 from etl.cli import main as etl_main
-from pfd.filters import Filters
-from pfd.query import Query, fold_name, overview
+from pfd.filters import Filters, add_months, month_end, period_condition
+from pfd.query import COUNTING_RULES, Query, _in, fold_name, overview
 from tests import fixtures
 
 Y2020 = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
@@ -475,3 +479,340 @@ def test_source_contributions(q):
     assert c.loc["src-c", "incidents"] == 2
     assert c.loc["src-c", "website_blocking"] == 1
     assert c.loc["src-a", "figures"] == 6
+
+
+# -- the overview's one statement against straightforward per-number SQL ---------------------------
+#
+# ``Query.overview`` computes the KPIs, the counts by month, the outlets and the sources in one
+# statement over a per-build projection, and the court, block and published-figure numbers from
+# per-build tables. Below, every number is computed again the plain way — one SQL query per number
+# over the compiled Parquet, with ``Filters.where`` — for many random filter states over four
+# builds: the rules build, the fixture build, the shipped data and a small synthetic set.
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _build(root: Path, raw: Path) -> Path:
+    out = root / "processed"
+    assert etl_main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def shipped_build(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory.mktemp("shipped-build"), REPO / "data" / "raw")
+
+
+@pytest.fixture(scope="module")
+def synthetic_build(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic-build")
+    synth.generate(root / "raw", 3000)
+    return _build(root, root / "raw")
+
+
+def random_states(q: Query, seed: int, count: int) -> list[Filters]:
+    """Filter states like a user's: any period (often whole years, so year-only incidents count;
+    often with a comparable previous period), sometimes kinds, types, roles, outlets, places,
+    perpetrators, and either count mode."""
+    rnd = random.Random(seed)
+    lo, hi = q.data_span()
+    options = {c: q.options(c) for c in ("category", "victim_role", "outlet", "location", "perpetrator")}
+    subs = q.subcategory_options()
+
+    def some(values: list[str], p: float) -> tuple[str, ...]:
+        if not values or rnd.random() >= p:
+            return ()
+        return tuple(sorted(rnd.sample(values, rnd.randint(1, min(3, len(values))))))
+
+    states = []
+    for _ in range(count):
+        year = rnd.randint(lo.year - 1, hi.year + 1)
+        if rnd.random() < 0.4:  # whole years
+            start, end = date(year, 1, 1), date(year + rnd.randint(0, 2), 12, 31)
+        else:
+            start = date(year, rnd.randint(1, 12), 1)
+            end = month_end(add_months(start, rnd.randint(0, 40)))
+        states.append(
+            Filters(
+                start=start,
+                end=end,
+                categories=some(options["category"], 0.35),
+                subcategories=some(subs, 0.15),
+                roles=some(options["victim_role"], 0.25),
+                outlets=some(options["outlet"], 0.1),
+                locations=some(options["location"], 0.1),
+                perpetrators=some(options["perpetrator"], 0.2),
+                count="people" if rnd.random() < 0.4 else "incidents",
+            )
+        )
+    return states
+
+
+def _one(q: Query, sql: str, params: list) -> float:
+    v = q.rows(sql, params)[0][0]
+    return 0 if v is None else v
+
+
+def ref_comparable(q: Query, f: Filters) -> bool:
+    """Every source monitoring any part of either period monitors both in full (and there is one)."""
+    prev = f.previous()
+    rows = q.rows("SELECT coverage_start, coverage_end FROM sources")
+    touching = [(s, e) for s, e in rows if s is not None and e is not None and s <= f.end and e >= prev.start]
+    return bool(touching) and all(s <= prev.start and e >= f.end for s, e in touching)
+
+
+def ref_kpis(q: Query, f: Filters) -> dict:
+    """Each KPI by its own query over incidents.parquet (and the case verdicts, the block episodes)."""
+    cyber = f"i.category = 'website_blocking' AND i.subcategory IN {_in(COUNTING_RULES.not_a_block)}"
+
+    def count(ff: Filters, cond: str = "TRUE") -> int:
+        where, params = ff.where("i")
+        return int(_one(q, f"SELECT count(*) FROM incidents i WHERE {where} AND ({cond})", params))
+
+    def people(ff: Filters, cond: str = "TRUE") -> int:
+        where, params = ff.where("i")
+        named = _one(q, f"SELECT count(DISTINCT i.person_id) FROM incidents i WHERE {where} AND ({cond})", params)
+        unnamed = _one(
+            q,
+            f"SELECT sum(coalesce(i.group_size, 1)) FROM incidents i WHERE {where} AND ({cond}) AND i.person_id IS NULL",
+            params,
+        )
+        return int(named + unnamed)
+
+    def court(ff: Filters) -> dict:
+        q._ensure_verdicts()
+        where, params = ff.where("i")
+        sel = f"(SELECT i.incident_id FROM incidents i WHERE {where} AND i.category = 'court_outcome')"
+        first = f"v.first_conviction_id IN {sel}"
+        return {
+            "convictions": int(_one(q, f"SELECT count(*) FROM case_verdicts v WHERE v.standing AND {first}", params)),
+            "convictions_people": int(
+                _one(q, f"SELECT count(DISTINCT v.person_id) FROM case_verdicts v WHERE v.standing AND {first}", params)
+                + _one(
+                    q,
+                    f"SELECT count(*) FROM case_verdicts v WHERE v.standing AND v.person_id IS NULL AND {first}",
+                    params,
+                )
+            ),
+            "overturned": int(_one(q, f"SELECT count(*) FROM case_verdicts v WHERE v.overturned AND {first}", params)),
+            "acquittals": int(
+                _one(
+                    q,
+                    f"SELECT count(*) FROM case_verdicts v WHERE v.verdict IN {_in(COUNTING_RULES.acquittal_outcomes)} "
+                    f"AND v.verdict_id IN {sel}",
+                    params,
+                )
+            ),
+            "prison_months": float(
+                _one(q, f"SELECT sum(v.verdict_months) FROM case_verdicts v WHERE v.custodial AND {first}", params)
+            ),
+            "prison_unknown": int(
+                _one(
+                    q,
+                    f"SELECT count(*) FROM case_verdicts v WHERE v.custodial AND v.verdict_months IS NULL AND {first}",
+                    params,
+                )
+            ),
+        }
+
+    def period(ff: Filters) -> dict:
+        out = {
+            "incidents": count(ff),
+            "people": people(ff),
+            "assaults": count(ff, "i.category = 'physical_assault'"),
+            "assaults_people": people(ff, "i.category = 'physical_assault'"),
+            "detentions": count(ff, "i.category = 'detention'"),
+            "detentions_people": people(ff, "i.category = 'detention'"),
+            "blocking_incidents": count(ff, f"i.category = 'website_blocking' AND NOT coalesce({cyber}, FALSE)"),
+            "cyberattacks": count(ff, cyber),
+            "court_outcomes": count(ff, "i.category = 'court_outcome'"),
+            "year_only_in_period": count(ff, "i.date_precision = 'year'"),
+            "year_only_in_period_people": people(ff, "i.date_precision = 'year'"),
+            "dated_people": people(ff, "i.date_precision <> 'year'"),
+            **court(ff),
+            "websites_blocked": q.blocked_at(ff, ff.end),
+            "start": ff.start,
+            "end": ff.end,
+        }
+        out["prison_years"] = out["prison_months"] / 12
+        return out
+
+    k = period(f)
+    comparable = ref_comparable(q, f)
+    k["previous"] = period(f.previous()) if comparable else None
+    k["comparable"] = comparable
+    where, params = f.where_year_only_apart("i")
+    k["year_only_apart"] = int(_one(q, f"SELECT count(*) FROM incidents i WHERE {where}", params))
+    return k
+
+
+def ref_monthly_counts(q: Query, f: Filters) -> dict:
+    """(month, kind) → incidents or people, year-only incidents left out, from a plain GROUP BY."""
+    where, params = f.where("i")
+    measure = (
+        "count(*)"
+        if f.count == "incidents"
+        else "count(DISTINCT i.person_id) + coalesce(sum(coalesce(i.group_size, 1)) FILTER (WHERE i.person_id IS NULL), 0)"
+    )
+    rows = q.rows(
+        f"SELECT date_trunc('month', i.date)::DATE, i.category, {measure} FROM incidents i "
+        f"WHERE {where} AND i.date_precision <> 'year' GROUP BY ALL",
+        params,
+    )
+    return {(m, k): int(n) for m, k, n in rows}
+
+
+def ref_outlets(q: Query, f: Filters) -> list[list]:
+    where, params = f.where("i")
+    outlet = f"coalesce(i.outlet, CASE WHEN i.victim_role IN {_in(COUNTING_RULES.outlet_roles)} THEN i.victim END)"
+    measure = (
+        "count(*)"
+        if f.count == "incidents"
+        else "count(DISTINCT i.person_id) + coalesce(sum(coalesce(i.group_size, 1)) FILTER (WHERE i.person_id IS NULL), 0)"
+    )
+    rows = q.rows(
+        f"SELECT {outlet} AS key, {measure} AS n FROM incidents i WHERE {where} AND {outlet} IS NOT NULL "
+        f"AND {outlet} <> '[withheld]' GROUP BY ALL ORDER BY n DESC, key LIMIT 10",
+        params,
+    )
+    return [[k, int(n)] for k, n in rows]
+
+
+def ref_sources(q: Query, f: Filters) -> list[list]:
+    where, params = f.where("i")
+    rows = q.rows(
+        f"SELECT s.source_id, s.title, s.publisher, count(*) AS n "
+        f"FROM (SELECT unnest(i.source_ids) AS sid FROM incidents i WHERE {where}) u "
+        f"JOIN sources s ON s.source_id = u.sid GROUP BY ALL ORDER BY n DESC, s.title, s.source_id",
+        params,
+    )
+    return [list(r) for r in rows]
+
+
+def ref_figures(q: Query, f: Filters) -> dict:
+    """figure id → (documented, itemised incident ids), one query per figure inside the period."""
+    out = {}
+    for fid, cat, sub, ps, pe, unit in q.rows(
+        "SELECT p.figure_id, p.category, p.subcategory, p.period_start, p.period_end, p.unit "
+        "FROM published_figures p JOIN sources s USING (source_id) WHERE p.period_start >= ? AND p.period_end <= ?",
+        [f.start, f.end],
+    ):
+        if f.categories and cat not in f.categories:
+            continue
+        if cat is None:
+            out[fid] = (None, None)
+            continue
+        # the figure's own period, by the same rule as a filter's period
+        cond = f"{period_condition('i.', '?', '?')} AND i.category = ?" + (" AND i.subcategory = ?" if sub else "")
+        params = [ps, pe, pe, cat] + ([sub] if sub else [])
+        ids = [
+            r[0]
+            for r in q.rows(
+                f"SELECT i.incident_id FROM incidents i WHERE {cond} ORDER BY i.date, i.incident_id", params
+            )
+        ]
+        if unit == "people":
+            n = _one(q, f"SELECT count(DISTINCT i.person_id) FROM incidents i WHERE {cond}", params) + _one(
+                q,
+                f"SELECT sum(coalesce(i.group_size, 1)) FROM incidents i WHERE {cond} AND i.person_id IS NULL",
+                params,
+            )
+        elif unit == "websites":
+            n = _one(
+                q,
+                f"SELECT count(DISTINCT lower(trim(b.domain))) FROM incidents i JOIN blockings b USING (incident_id) "
+                f"WHERE {cond} AND b.blocking_type NOT IN {_in(COUNTING_RULES.not_a_block)}",
+                params,
+            )
+        else:
+            n = len(ids)
+        out[fid] = (int(n), ids or None)
+    return out
+
+
+def check_overview_against_reference(q: Query, f: Filters) -> None:
+    o = overview(q, f)
+    assert o["kpis"] == ref_kpis(q, f), f
+    # by month: every month of the period × every kind counted (or selected), zeros included
+    counts = ref_monthly_counts(q, f)
+    m = o["monthly"]
+    assert m["month"].tolist() == sorted(m["month"]) and len(m) == f.months * max(1, m["key"].nunique())
+    assert {(a, k): n for a, k, n in zip(m["month"], m["key"], m["n"], strict=True) if n} == counts, f
+    cov = q.coverage()
+    assert m["monitored"].tolist() == [cov.monitored(x) for x in m["month"]]
+    assert o["top_outlets"].values.tolist() == ref_outlets(q, f), f
+    assert o["sources"].values.tolist() == ref_sources(q, f), f
+    where = 'start <= ? AND coalesce("end", start) >= ? ORDER BY start, event_id'
+    assert o["events"]["event_id"].tolist() == [
+        r[0] for r in q.rows(f"SELECT event_id FROM events WHERE {where}", [f.end, f.start])
+    ]
+    pub = o["published"]
+    got = {
+        r.figure_id: (
+            None if pd.isna(r.documented) else int(r.documented),
+            None if not isinstance(r.incident_ids, np.ndarray) else list(r.incident_ids),
+        )
+        for r in pub.itertuples()
+    }
+    assert got == ref_figures(q, f), f
+    # the page's other calls give the same frames, dtypes included
+    pd.testing.assert_frame_equal(o["monthly"], q.monthly(f, "category"))
+    pd.testing.assert_frame_equal(o["top_outlets"], q.top_outlets(f))
+    pd.testing.assert_frame_equal(o["sources"], q.source_counts(f))
+    assert o["kpis"] == q.kpis(f)
+
+
+@pytest.mark.parametrize("which", ["rules", "fixture", "shipped", "synthetic"])
+def test_overview_equals_per_number_sql_for_random_filter_states(which, request):
+    root = {
+        "rules": "rules_build",
+        "fixture": "fixture_build",
+        "shipped": "shipped_build",
+        "synthetic": "synthetic_build",
+    }[which]
+    q = Query(request.getfixturevalue(root))
+    states = random_states(q, seed=sum(map(ord, which)), count=24)
+    states.append(q.default_filters())
+    states.append(q.default_filters().with_(count="people"))
+    later = q.data_span()[1].year + 3  # nothing at all: empty frames typed as the plain queries type them
+    states += [Filters(start=date(later, 1, 1), end=date(later, 12, 31), count=c) for c in ("incidents", "people")]
+    for f in states:
+        check_overview_against_reference(q, f)
+
+
+def test_random_states_reach_the_rules_they_test(synthetic_build):
+    """The random states above are not all empty: they meet year-only incidents in the period and
+    apart, comparable previous periods, both count modes, published figures and convictions."""
+    q = Query(synthetic_build)
+    ks = [(f, overview(q, f)) for f in random_states(q, seed=sum(map(ord, "synthetic")), count=30)]
+    assert sum(o["kpis"]["year_only_in_period"] > 0 for _, o in ks) >= 3
+    assert sum(o["kpis"]["year_only_apart"] > 0 for _, o in ks) >= 3
+    assert sum(o["kpis"]["previous"] is not None for _, o in ks) >= 3
+    assert sum(o["kpis"]["convictions"] > 0 for _, o in ks) >= 3
+    assert sum(len(o["published"]) > 0 for _, o in ks) >= 3
+    assert {f.count for f, _ in ks} == {"incidents", "people"}
+
+
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        # Person One (P-1, three incidents in 2020) loses the identity: counted as three people
+        "UPDATE ov.overview_rows SET person = NULL, unnamed = 1 WHERE incident_id IN ('RA-1', 'RA-5', 'RD-1')",
+        # RA-3, known only to 2020, placed on its date as if known to the day
+        "UPDATE ov.overview_rows SET date_end = date WHERE incident_id = 'RA-3'",
+        # RC-3 (K2's first conviction) cites another source
+        "UPDATE ov.overview_rows SET source_ids = ['src-c'] WHERE incident_id = 'RC-3'",
+    ],
+)
+def test_the_reference_comparison_catches_a_wrong_projection(rules_build, mutation):
+    """The comparison above can fail: a per-build projection that is wrong in one row is caught."""
+    q2 = Query(rules_build)
+    check_overview_against_reference(q2, H2_2020.with_(count="people"))  # right before the change
+    q2._con.execute(mutation)
+    failed = 0
+    for f in (Y2020, Y2020.with_(count="people"), H2_2020, Filters(start=date(2020, 3, 1), end=date(2020, 3, 31))):
+        try:
+            check_overview_against_reference(q2, f)
+        except AssertionError:
+            failed += 1
+    assert failed
