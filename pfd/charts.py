@@ -71,7 +71,7 @@ THEMES: dict[str, Theme] = {
     # responsive themes lay out their labels for a width on the narrow side of what they meet: a
     # full-width chart beside the sidebar on a laptop (screen), a 1024 px projector (projector)
     "screen": Theme("screen", 13, 18, 12, 12, None, 440, hint=950),
-    "projector": Theme("projector", 20, 34, 19, 19, None, 640, font_color="#000000", grid="#bdbdbd", hint=1000),
+    "projector": Theme("projector", 20, 34, 19, 19, None, 510, font_color="#000000", grid="#bdbdbd", hint=1000),
     "export": Theme("export", 20, 32, 18, 18, 1600, 900, font_color="#000000"),
 }
 

@@ -534,6 +534,8 @@ def test_presentation_slides_fit_a_projector_and_offer_no_downloads(page, app_ur
         assert page.locator(f"{CHART} .gtitle").first.evaluate(size) >= MIN_TITLE_PX
         assert page.locator(f"{CHART} .ytick text, {CHART} .xtick text").first.evaluate(size) >= MIN_TICK_PX
         assert page.evaluate(LAYOUT_JS, prefixes) == [], f"slide {i}"
+        box = page.locator(f"{CHART} .main-svg").first.bounding_box()
+        assert box["y"] + box["height"] <= 720, f"slide {i}: the chart runs below the screen ({box})"
         page.screenshot(path=str(SCREENSHOTS / f"presentation-ru-1280x720-{i:02d}.png"))
     assert_clean(page)
 
