@@ -9,7 +9,9 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +25,9 @@ from pfd.schema import SCHEMA_VERSION
 REJECT_COLUMNS = ("file", "record", "line", "column", "value", "reason")
 KEEP_BUILDS = 3
 VALUE_PREVIEW = 200  # characters of a bad value kept in rejects.csv
+ROW_GROUP = 131_072  # rows per Parquet row group (at most): lets DuckDB scan an output in parallel
+WRITE_AHEAD = 2  # parts waiting for the writer thread at most
+Part = pa.Table | Callable[[], pa.Table]
 
 
 class FatalInputError(Exception):
@@ -49,6 +54,8 @@ class Build:
     skipped_inputs: list[dict] = field(default_factory=list)
     withheld: dict[str, int] = field(default_factory=dict)  # rows left out for confidentiality
     verbose: bool = True
+    _writer_thread: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _pending: deque[Future] = field(default_factory=deque, repr=False)
 
     def __post_init__(self) -> None:
         self.build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
@@ -79,28 +86,78 @@ class Build:
         return len(self.rejected_records.get(file, ()))
 
     # -- writing -------------------------------------------------------------------
-    def write_table(self, name: str, table: pa.Table | pa.RecordBatchReader | Iterable[pa.RecordBatchReader]) -> None:
-        """Write one output; readers are streamed batch by batch (one row group each), one after
-        the other into the same file."""
-        path = self.dir / f"{name}.parquet"
-        if isinstance(table, pa.Table):
-            pq.write_table(table, path, compression="zstd")
-            self.outputs[f"{name}.parquet"] = table.num_rows
-            return
-        readers = [table] if isinstance(table, pa.RecordBatchReader) else table
-        rows = 0
-        writer = None
+    def open_writer(self, name: str) -> TableWriter:
+        """A Parquet output written part by part (each split into row groups of ROW_GROUP)."""
+        return TableWriter(self, name)
+
+    def submit(self, work: Callable[[], None]) -> None:
+        """Run ``work`` on the build's writer thread (in the order submitted), so that encoding
+        and compressing overlaps with reading and checking the next chunk. At most WRITE_AHEAD
+        parts wait; a failure surfaces at the next submit or drain."""
+        if self._writer_thread is None:
+            self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-writer")
+        while len(self._pending) >= WRITE_AHEAD:
+            self._pending.popleft().result()
+        self._pending.append(self._writer_thread.submit(work))
+
+    def drain(self, raise_errors: bool = True) -> None:
+        """Wait until everything submitted is written (all of it, also after a failure)."""
+        failure: BaseException | None = None
+        while self._pending:
+            try:
+                self._pending.popleft().result()
+            except BaseException as e:  # noqa: BLE001 - re-raised below once all is done
+                failure = failure or e
+        if failure is not None and raise_errors:
+            raise failure
+
+    def write_table(
+        self, name: str, table: pa.Table | pa.RecordBatchReader | Iterable[pa.Table | pa.RecordBatchReader | Part]
+    ) -> None:
+        """Write one output; readers and iterables are streamed, one after the other into the
+        same file (a callable part is made on the writer thread)."""
+        writer = self.open_writer(name)
+        parts = [table] if isinstance(table, pa.Table | pa.RecordBatchReader) else table
         try:
-            for reader in readers:
-                if writer is None:
-                    writer = pq.ParquetWriter(path, reader.schema, compression="zstd")
-                for batch in reader:
-                    writer.write_batch(batch.cast(writer.schema) if batch.schema != writer.schema else batch)
-                    rows += batch.num_rows
+            for part in parts:
+                if isinstance(part, pa.Table) or callable(part):
+                    writer.write(part)
+                    continue
+                writer.write(part.schema.empty_table())
+                for batch in part:
+                    writer.write(pa.Table.from_batches([batch], schema=part.schema))
         finally:
-            if writer is not None:
-                writer.close()
-        self.outputs[f"{name}.parquet"] = rows
+            close = getattr(parts, "close", None)
+            if close is not None:
+                close()  # a generator's own clean-up runs now, also on an error here
+            writer.close()
+
+    # -- starting a stage over ---------------------------------------------------------
+    def checkpoint(self) -> dict:
+        """What a stage may add to, so that it can be rolled back and run again."""
+        return {
+            "problems": len(self.problems),
+            "rejected": set(self.rejected_records),
+            "inputs": set(self.inputs),
+            "outputs": set(self.outputs),
+            "warnings": len(self.warnings),
+            "withheld": dict(self.withheld),
+            "files": {p.name for p in self.dir.iterdir()},
+        }
+
+    def rollback(self, mark: dict) -> None:
+        del self.problems[mark["problems"] :]
+        del self.warnings[mark["warnings"] :]
+        for key in set(self.rejected_records) - mark["rejected"]:
+            del self.rejected_records[key]
+        for key in set(self.inputs) - mark["inputs"]:
+            del self.inputs[key]
+        for key in set(self.outputs) - mark["outputs"]:
+            del self.outputs[key]
+        self.withheld = dict(mark["withheld"])
+        for p in self.dir.iterdir():
+            if p.name not in mark["files"]:
+                p.unlink()
 
     def write_reports(self) -> None:
         self.problems.sort(key=lambda p: (p[0], int(p[1]), p[3], p[5]))
@@ -143,6 +200,7 @@ class Build:
         self._prune()
 
     def discard(self) -> None:
+        self.drain(raise_errors=False)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _prune(self) -> None:
@@ -150,6 +208,42 @@ class Build:
         olds = sorted(p for p in self.builds.iterdir() if p.is_dir() and p.name != current)
         for p in olds[: max(0, len(olds) - (KEEP_BUILDS - 1))]:
             shutil.rmtree(p, ignore_errors=True)
+
+
+class TableWriter:
+    """One Parquet output of a build, written in parts; its row count goes into ``outputs``
+    (the key is taken when it is opened, so the manifest lists outputs in the order begun)."""
+
+    def __init__(self, build: Build, name: str):
+        self.build, self.key = build, f"{name}.parquet"
+        self.path = build.dir / self.key
+        self.writer: pq.ParquetWriter | None = None
+        self.rows = 0
+        build.outputs[self.key] = 0
+
+    def open(self, schema: pa.Schema) -> None:
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, schema, compression="zstd")
+
+    def write(self, part: Part) -> None:
+        """Queue a part (a table, or a function making one) for the writer thread."""
+        self.build.submit(lambda: self._write(part() if callable(part) else part))
+
+    def _write(self, table: pa.Table) -> None:
+        self.open(table.schema)
+        assert self.writer is not None
+        if table.num_rows:
+            if table.schema != self.writer.schema:
+                table = table.cast(self.writer.schema)
+            self.writer.write_table(table, row_group_size=ROW_GROUP)
+            self.rows += table.num_rows
+
+    def close(self) -> None:
+        self.build.drain()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        self.build.outputs[self.key] = self.rows
 
 
 def sha256_of(path: Path) -> str:

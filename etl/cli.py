@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from etl import compiled, raw_tables, validated
 from etl.build import Build, FatalInputError
 from pfd.paths import DEFAULT_PROCESSED_DIR, INTERNAL_DIR, RAW_DIR
+from pfd.schema import INCIDENT_TABLES, REFERENCE_TABLES
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -33,6 +35,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    use_jemalloc()
     out: Path = args.out or (INTERNAL_DIR if args.internal else DEFAULT_PROCESSED_DIR)
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -61,32 +64,53 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def use_jemalloc() -> None:
+    """Arrow's jemalloc pool: the chunks the ETL streams through are allocated on reader threads
+    and freed on others, which the default pool (mimalloc) keeps resident; jemalloc hands them
+    back (peak RSS at 1M incidents ~510 MB instead of ~650 MB, a few % more CPU)."""
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # a pyarrow built without jemalloc: keep the default
+        pass
+
+
 def compile_all(raw_dir: Path, build: Build) -> None:
+    """Reference tables whole (small), then the incident tables streamed chunk by chunk (only
+    one chunk of one table in memory, plus the ids the checks across tables need)."""
     if not raw_dir.is_dir():
         raise FatalInputError(str(raw_dir), "input folder does not exist")
-    con = duckdb.connect()
+    # DuckDB hands memory back after each query beyond 16 MB (its default keeps 128 MB cached)
+    con = duckdb.connect(config={"allocator_flush_threshold": "16MB"})
     try:
-        raws = raw_tables.run(raw_dir, build)
-        clean = validated.run(raws, build, con)
-        compiled.run(clean, build, con)
+        inputs = raw_tables.open_inputs(raw_dir, build)
+        inputs[INCIDENT_TABLES[0].name].prefetch()  # read while the reference tables are checked
+        refs_raw = {}
+        for spec in REFERENCE_TABLES:
+            refs_raw[spec.name] = inputs[spec.name].load()
+            raw_tables.record_input(build, inputs[spec.name])
+        refs, ctx = validated.validate_references(con, refs_raw, build)
+        tables, rejected = compiled.write_incidents(inputs, build, con, ctx)
+        compiled.withdraw(build, tables, rejected)
+        validated.report_people(con, build, refs["people"], [a for t in tables.values() for a in t.conf_people])
+        compiled.write_references(refs, build, con)
         from etl import context
 
         context.run(raw_dir, build, con)
-        reconcile(raws, build)
+        reconcile(inputs, build)
         build.write_reports()
     finally:
         con.close()
 
 
-def reconcile(raws: dict, build: Build) -> None:
+def reconcile(inputs: dict, build: Build) -> None:
     """Nothing is lost: every input row is compiled or rejected (a failure here is a bug)."""
-    for name, raw in raws.items():
+    for name, inp in inputs.items():
         compiled_rows = build.outputs.get(f"{name}.parquet", 0)
-        rejected = build.rejected_count(raw.file)
+        rejected = build.rejected_count(inp.file)
         withheld = build.withheld.get(name, 0)
-        if raw.input_rows != compiled_rows + rejected + withheld:
+        if inp.input_rows != compiled_rows + rejected + withheld:
             raise AssertionError(
-                f"{raw.file}: {raw.input_rows} input rows != {compiled_rows} compiled + {rejected} rejected"
+                f"{inp.file}: {inp.input_rows} input rows != {compiled_rows} compiled + {rejected} rejected"
             )
 
 

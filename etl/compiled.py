@@ -3,14 +3,28 @@
 Confidentiality is applied here, at output: in the public build a confidential incident is
 still counted, but every identifying field is withheld, and a person known only from
 confidential incidents is left out of ``people.parquet``.
+
+The incident tables are streamed: each chunk's clean rows go to ``incidents.parquet`` (kind
+after kind, in input order: deterministic without sorting a million wide rows) and to the
+kind's own table while the next chunk is read. The few rows that a deferred check (duplicate
+ids, related ids, appeal_of) rejects after they were written are taken out again by
+``withdraw``, which rewrites the files concerned (only when there are such rows).
 """
 
 from __future__ import annotations
 
-import duckdb
+from collections.abc import Callable, Iterator
 
-from etl.build import Build
-from etl.validated import arrow_of, batches_of, lit, q
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from etl import raw_tables, validated
+from etl.build import ROW_GROUP, Build
+from etl.raw_tables import SlowPathNeeded, TableInput
+from etl.validated import Context, IncidentTable, arrow_of, lit, q
 from pfd.schema import (
     DATE,
     INCIDENT_COLUMNS,
@@ -25,41 +39,68 @@ from pfd.schema import (
 from pfd.vocab import CATEGORY_SUBCATEGORY
 
 
-def out_expr(c: Col, public: bool) -> str:
-    """A typed column as written to Parquet, masked for confidential rows when public."""
+def out_array(c: Col, t: pa.Table, public: bool) -> pa.ChunkedArray:
+    """A typed column of parsed rows as written to Parquet, masked for confidential rows when
+    public (a list keeps its length, each element withheld)."""
+    v = t.column(c.name)
+    if c.kind == NUMBER and c.whole:
+        v = pc.cast(v, pa.int64())
+    if public and c.identifying:
+        conf = pc.fill_null(t.column("confidential"), False)
+        if pc.any(conf).as_py():
+            if c.kind == LIST:
+                masked = pa.chunked_array([_withheld_elements(x) for x in v.chunks], v.type)
+            elif c.name in ("victim", "summary"):
+                masked = pa.scalar(WITHHELD, v.type)
+            else:  # person_id and the other identifying text
+                masked = pa.scalar(None, v.type)
+            v = pc.if_else(conf, masked, v)
+    return v
+
+
+def _withheld_elements(lists: pa.ListArray) -> pa.ListArray:
+    offsets = np.asarray(lists.offsets)
+    offsets = offsets - offsets[0]
+    values = pa.repeat(pa.scalar(WITHHELD, pa.string()), int(offsets[-1]))
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values, type=lists.type)
+
+
+def out_sql(c: Col) -> str:
+    """A typed column as written to Parquet (the reference tables, which are not masked)."""
     expr = q(c.name)
     if c.kind == NUMBER and c.whole:
         expr = f"CAST({expr} AS BIGINT)"
-    if public and c.identifying:
-        if c.name == "person_id":
-            masked = "NULL"
-        elif c.kind == LIST:
-            masked = f"list_transform({expr}, lambda x: {lit(WITHHELD)})"
-        else:
-            masked = lit(WITHHELD) if c.name in ("victim", "summary") else "NULL"
-        expr = f"CASE WHEN confidential THEN {masked} ELSE {expr} END"
     return f"{expr} AS {q(c.name)}"
 
 
-def incidents_sql(spec: TableSpec, clean_view: str, public: bool) -> str:
-    """One kind's rows of incidents.parquet, in input order (the kinds follow each other)."""
+def incidents_table(spec: TableSpec, t: pa.Table, public: bool) -> pa.Table:
+    """One kind's clean rows as rows of incidents.parquet."""
     type_col, _ = CATEGORY_SUBCATEGORY[spec.category]  # type: ignore[index]
-    cols = {c.name: out_expr(c, public) for c in spec.columns}
-    cols["category"] = f"{lit(spec.category or '')} AS category"
-    cols["subcategory"] = f"{q(type_col)} AS subcategory"
-    cols["date_precision"] = "date__precision AS date_precision"
-    return f"SELECT {', '.join(cols[n] for n in INCIDENT_COLUMNS)} FROM {clean_view}"
+    cols = {c.name: out_array(c, t, public) for c in spec.columns if c.name in INCIDENT_COLUMNS}
+    cols["category"] = pa.repeat(pa.scalar(spec.category or "", pa.string()), t.num_rows)
+    cols["subcategory"] = t.column(type_col)
+    cols["date_precision"] = t.column("date__precision")
+    return pa.table({name: cols[name] for name in INCIDENT_COLUMNS})
 
 
-def kind_sql(spec: TableSpec, clean_view: str) -> str:
+def _output_columns(spec: TableSpec) -> list[str]:
+    """The parsed columns ``incidents_table`` and ``kind_table`` read."""
+    return [c.name for c in spec.columns] + [c.name + "__precision" for c in spec.columns if c.kind == DATE]
+
+
+def kind_table(spec: TableSpec, t: pa.Table) -> pa.Table:
+    """The kind's own columns (not masked: none of them identifies anyone)."""
     common = set(INCIDENT_COLUMNS)
-    cols = ["incident_id"] + [out_expr(c, False) for c in spec.columns if c.name not in common]
-    extra = [f"{q(c.name + '__precision')}" for c in spec.columns if c.kind == DATE and c.name not in common]
-    return f"SELECT {', '.join(cols + extra)} FROM {clean_view}"
+    cols = {"incident_id": t.column("incident_id")}
+    cols.update({c.name: out_array(c, t, False) for c in spec.columns if c.name not in common})
+    for c in spec.columns:
+        if c.kind == DATE and c.name not in common:
+            cols[c.name + "__precision"] = t.column(c.name + "__precision")
+    return pa.table(cols)
 
 
 def reference_sql(spec: TableSpec, clean_view: str, public: bool) -> str:
-    cols = [out_expr(c, False) for c in spec.columns]
+    cols = [out_sql(c) for c in spec.columns]
     where = ""
     if spec.name == "people" and public:
         # keep a person only if at least one public (non-confidential) incident names them,
@@ -73,21 +114,113 @@ def reference_sql(spec: TableSpec, clean_view: str, public: bool) -> str:
     return f"SELECT {', '.join(cols)} FROM {clean_view}{where} ORDER BY {q(spec.key)}"
 
 
-def run(clean: dict[str, str], build: Build, con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW all_clean_incidents AS "
-        + " UNION ALL ".join(f"SELECT person_id, confidential FROM {clean[t.name]}" for t in INCIDENT_TABLES)
-    )
-    # input order, kind after kind: deterministic without sorting a million wide rows
-    build.write_table(
-        "incidents",
-        (batches_of(con, incidents_sql(s, clean[s.name], build.public)) for s in INCIDENT_TABLES),
-    )
+# -- incidents: streamed -----------------------------------------------------------------------------
+
+
+def write_incidents(
+    inputs: dict[str, TableInput], build: Build, con: duckdb.DuckDBPyConnection, ctx: Context
+) -> tuple[dict[str, IncidentTable], dict[str, np.ndarray]]:
+    """Read, validate and write the four incident tables chunk by chunk, then run the deferred
+    checks (while the last chunks are still being written). Returns the tables and, per
+    table, the records written that a deferred check rejects (see ``withdraw``). A table that
+    turns out to need the exact-line reader after its first chunk makes the stage start over."""
+    while True:
+        mark = build.checkpoint()
+        tables: dict[str, IncidentTable] = {}
+        rejected: dict[str, np.ndarray] = {}
+        try:
+            build.write_table("incidents", _incident_chunks(inputs, build, con, ctx, tables, rejected))
+        except SlowPathNeeded as e:
+            build.rollback(mark)
+            name = next(n for n, inp in inputs.items() if inp.file == e.file)
+            build.log(f"{e}: reading it again with the exact-line reader")
+            inputs[name].slow = True
+            continue
+        build.log(f"wrote incidents ({build.outputs.get('incidents.parquet', 0)} rows) and the four kind tables")
+        return tables, rejected
+
+
+def _incident_chunks(
+    inputs: dict[str, TableInput],
+    build: Build,
+    con: duckdb.DuckDBPyConnection,
+    ctx: Context,
+    tables: dict[str, IncidentTable],
+    rejected: dict[str, np.ndarray],
+) -> Iterator[Callable[[], pa.Table]]:
+    writers = {}
+    distinct: dict = {}  # the answers for few-valued cells, shared by the tables
+    try:
+        for i, spec in enumerate(INCIDENT_TABLES):
+            inp = inputs[spec.name]
+            table = tables[spec.name] = IncidentTable(con, spec, inp.file, build, ctx, distinct)
+            writer = writers[spec.name] = build.open_writer(spec.name)
+            for raw in inp.chunks():
+                if inp.read_all and i + 1 < len(INCIDENT_TABLES):
+                    inputs[INCIDENT_TABLES[i + 1].name].prefetch()  # read ahead into the next table
+                clean = table.check(raw).select(_output_columns(spec))  # (lets the raw cells go)
+                del raw
+                # the output tables are made and written on the writer thread
+                writer.write(lambda spec=spec, clean=clean: kind_table(spec, clean))
+                yield lambda spec=spec, clean=clean: incidents_table(spec, clean, build.public)
+            raw_tables.record_input(build, inp)
+        rejected.update(validated.finish_incidents(con, build, tables))
+    finally:
+        for writer in writers.values():
+            writer.close()
+
+
+def withdraw(build: Build, tables: dict[str, IncidentTable], records: dict[str, np.ndarray]) -> None:
+    """Take rows a deferred check rejected out of the incident outputs already written."""
+    if not any(len(r) for r in records.values()):
+        return
+    in_incidents = []
+    offset = 0
     for spec in INCIDENT_TABLES:
-        build.write_table(spec.name, batches_of(con, kind_sql(spec, clean[spec.name])))
+        written = np.concatenate(tables[spec.name].written) if tables[spec.name].written else np.zeros(0, np.int64)
+        drop = np.searchsorted(written, records.get(spec.name, np.zeros(0, np.int64)))
+        if drop.size:
+            _rewrite_without(build, spec.name, drop)
+        in_incidents.append(drop + offset)
+        offset += written.size
+    _rewrite_without(build, "incidents", np.concatenate(in_incidents))
+
+
+def _rewrite_without(build: Build, name: str, positions: np.ndarray) -> None:
+    path = build.dir / f"{name}.parquet"
+    tmp = build.dir / f".{name}.parquet.tmp"
+    src = pq.ParquetFile(path)
+    rows = 0
+    start = 0
+    with pq.ParquetWriter(tmp, src.schema_arrow, compression="zstd") as out:
+        for i in range(src.num_row_groups):
+            part = src.read_row_group(i)
+            end = start + part.num_rows
+            keep = np.ones(part.num_rows, bool)
+            keep[positions[(positions >= start) & (positions < end)] - start] = False
+            part = part.filter(pa.array(keep))
+            if part.num_rows:
+                out.write_table(part, row_group_size=ROW_GROUP)
+            rows += part.num_rows
+            start = end
+    src.close()
+    tmp.replace(path)
+    build.outputs[f"{name}.parquet"] = rows
+
+
+# -- reference tables --------------------------------------------------------------------------------
+
+
+def write_references(refs: dict[str, validated.Reference], build: Build, con: duckdb.DuckDBPyConnection) -> None:
+    incidents = build.dir / "incidents.parquet"
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW all_clean_incidents AS SELECT person_id, confidential "
+        f"FROM read_parquet({lit(str(incidents))})"
+    )
     for spec in REFERENCE_TABLES:
-        table = arrow_of(con, reference_sql(spec, clean[spec.name], build.public))
-        clean_rows = con.execute(f"SELECT count(*) FROM {clean[spec.name]}").fetchall()[0][0]
+        clean = refs[spec.name].clean
+        table = arrow_of(con, reference_sql(spec, clean, build.public))
+        clean_rows = con.execute(f"SELECT count(*) FROM {clean}").fetchall()[0][0]
         if clean_rows != table.num_rows:
             build.withheld[spec.name] = clean_rows - table.num_rows
         build.write_table(spec.name, table)

@@ -1,9 +1,13 @@
-"""Load stage: the monitors' files as they are, one Arrow table of strings per input.
+"""Load stage: the monitors' files as they are, as Arrow tables of strings.
 
 Nothing is interpreted here beyond the file format: every cell stays a string (or null when
-empty) so that the validation stage can report the value exactly as the monitor typed it.
-Each row carries ``__record`` (1-based data record number) and ``__line`` (physical line in a
-CSV, sheet row in an XLSX) for the rejects report.
+empty; few-valued columns dictionary-encoded) so that the validation stage can report the value
+exactly as the monitor typed it. Each row carries ``__record`` (1-based data record number) and
+``__line`` (physical line in a CSV, sheet row in an XLSX) for the rejects report.
+
+``open_inputs`` checks every header first (fatal errors before anything is read); a table is
+then read whole (``TableInput.load``) or chunk by chunk (``TableInput.chunks``): a CSV 16 MB of
+whole lines at a time, on a reader thread one chunk ahead of the caller, hashed in the same pass.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import csv
 import hashlib
 import io
 import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -33,31 +39,43 @@ class RawTable:
     spec: TableSpec
     file: str  # name shown in reports, e.g. "detentions.csv"
     path: Path | None
-    table: pa.Table  # spec columns present in the file (strings) + __record, __line
+    table: pa.Table  # spec columns (strings; few-valued ones may be dictionary-encoded) + __record, __line
     input_rows: int
     sha256: str | None = None
     problems: list[tuple] = field(default_factory=list)  # (record, line, column, value, reason)
     extra: list[str] = field(default_factory=list)  # header names outside the contract
 
 
-def run(raw_dir: Path, build: Build) -> dict[str, RawTable]:
-    """Load every input table of the contract found in ``raw_dir``."""
-    tables: dict[str, RawTable] = {}
+def open_inputs(raw_dir: Path, build: Build) -> dict[str, TableInput]:
+    """Every input table of the contract found in ``raw_dir``, headers checked (fatal errors
+    surface here, before anything is read); the rows are read later, chunk by chunk."""
+    inputs: dict[str, TableInput] = {}
     for spec in ALL_TABLES:
         path = find_input(raw_dir, spec.name)
         if path is None:
             if spec.name == "sources":
                 raise FatalInputError(f"{spec.name}.csv", "missing: every incident must cite a source table")
             build.warnings.append(f"{spec.name}: no {spec.name}.csv or .xlsx in {raw_dir}; treated as empty")
-            tables[spec.name] = RawTable(spec, f"{spec.name}.csv", None, empty_table(spec), 0)
+            missing = RawTable(spec, f"{spec.name}.csv", None, empty_table(spec), 0)
+            inputs[spec.name] = TableInput(spec, missing.file, None, _loaded=missing)
             continue
-        raw = read_xlsx(path, spec) if path.suffix.lower() == ".xlsx" else read_csv(path, spec)
-        build.log(f"read {raw.file}: {raw.input_rows} rows")
-        if raw.extra:
-            build.warnings.append(f"{raw.file}: extra column(s) left out of the output: {', '.join(raw.extra)}")
-        build.add_input(raw.file, path, raw.input_rows, raw.sha256)
-        tables[spec.name] = raw
-    return tables
+        if path.suffix.lower() == ".xlsx":
+            raw = read_xlsx(path, spec)
+            inp = TableInput(spec, raw.file, path, extra=raw.extra, _loaded=raw)
+        else:
+            inp = open_csv(path, spec)
+        if inp.extra:
+            build.warnings.append(f"{inp.file}: extra column(s) left out of the output: {', '.join(inp.extra)}")
+        inputs[spec.name] = inp
+    return inputs
+
+
+def record_input(build: Build, inp: TableInput) -> None:
+    """Once a table has been read: its row count and checksum for the manifest."""
+    if inp.path is None:
+        return
+    build.log(f"read {inp.file}: {inp.input_rows} rows")
+    build.add_input(inp.file, inp.path, inp.input_rows, inp.sha256)
 
 
 def find_input(raw_dir: Path, stem: str) -> Path | None:
@@ -103,10 +121,162 @@ def check_header(file: str, header: list[str], spec: TableSpec, next_row: list[s
 
 # -- CSV -------------------------------------------------------------------------------
 
+CHUNK_BYTES = 16 << 20  # a large CSV is parsed this many bytes (whole lines) at a time
+HEAD_BYTES = 1 << 16
+BLOCK_BYTES = CHUNK_BYTES // 4  # pyarrow parses a chunk in blocks of this size, in parallel
+FEW_VALUES = (DATE, VOCAB, NUMBER, BOOL, CURRENCY)  # kinds read dictionary-encoded
+DICT_STRING = pa.dictionary(pa.int32(), pa.string())
 
-def read_csv(path: Path, spec: TableSpec) -> RawTable:
+
+class SlowPathNeeded(Exception):
+    """A large CSV turned out, after its first chunk, to need the exact-line reader.
+
+    The chunks before were already handed on, so the caller starts that table over with
+    ``slow=True`` (rare: blank lines, quoted newlines or ragged rows past the first chunk)."""
+
+    def __init__(self, file: str):
+        self.file = file
+        super().__init__(f"{file}: line numbers do not map 1:1 past the first chunk")
+
+
+@dataclass
+class TableInput:
+    """One input table, read chunk by chunk (``chunks()``); ``sha256`` and ``input_rows`` are
+    known once the chunks are exhausted."""
+
+    spec: TableSpec
+    file: str
+    path: Path | None
+    header: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    slow: bool = False
+    sha256: str | None = None
+    input_rows: int = 0
+    _loaded: RawTable | None = None  # XLSX (read whole) or a missing table
+    _ahead: tuple | None = None  # (file, sha256, future of the first chunk) once prefetched
+    read_all: bool = False  # the last chunk has been read (the caller may start on the next table)
+
+    def prefetch(self) -> None:
+        """Start reading the first chunk now, on the reader thread."""
+        if self._loaded is None and self.path is not None and not self.slow and self._ahead is None:
+            fh, h = open(self.path, "rb"), hashlib.sha256()  # noqa: SIM115 - closed by _fast
+            self._ahead = (fh, h, _reader().submit(self._read_chunk, fh, h, 0, True))
+
+    def chunks(self) -> Iterator[RawTable]:
+        """The table as one or more RawTables in record order (``input_rows`` is their total)."""
+        self.input_rows = 0
+        self.read_all = False
+        if self._ahead is not None and (self.slow or self._loaded is not None):
+            fh, _, ahead = self._ahead
+            self._ahead = None
+            ahead.cancel() or ahead.exception()
+            fh.close()
+        if self._loaded is not None:
+            self.input_rows, self.sha256 = self._loaded.input_rows, self._loaded.sha256
+            yield self._loaded
+            return
+        assert self.path is not None
+        if self.slow:
+            yield self._slow()
+            return
+        yield from self._fast()
+
+    def load(self) -> RawTable:
+        """The whole table at once (small tables, tests)."""
+        try:
+            parts = list(self.chunks())
+        except SlowPathNeeded:
+            self.slow = True
+            parts = list(self.chunks())
+        table = parts[0].table if len(parts) == 1 else pa.concat_tables([p.table for p in parts])
+        problems = [pr for p in parts for pr in p.problems]
+        return RawTable(self.spec, self.file, self.path, table, self.input_rows, self.sha256, problems, self.extra)
+
+    def _slow(self) -> RawTable:
+        assert self.path is not None
+        data = self.path.read_bytes()
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        text = _decode(data[len(BOM) :] if data.startswith(BOM) else data, self.file, final=True)
+        del data
+        table, problems = _read_slow(text, self.header)
+        raw = _keep_contract_columns(table, self.header, self.spec)
+        self.input_rows = raw.num_rows + len({p[0] for p in problems})
+        return RawTable(self.spec, self.file, self.path, raw, self.input_rows, self.sha256, problems, self.extra)
+
+    def _fast(self) -> Iterator[RawTable]:
+        """pyarrow's multi-threaded reader, CHUNK_BYTES of whole lines at a time, hashed in the
+        same pass; the next chunk is read while the caller works on this one. A chunk whose
+        rows are not exactly its physical lines (ragged rows, blank lines, quoted newlines, a
+        cell pyarrow cannot read, invalid UTF-8) sends the table to the exact-line reader: at
+        once when it is the first chunk, else via SlowPathNeeded."""
+        assert self.path is not None
+        self.prefetch()
+        assert self._ahead is not None
+        fh, h, ahead = self._ahead
+        self._ahead = None
+        records = 0
+        with fh:
+            try:
+                while True:
+                    chunk = ahead.result()
+                    ahead = None
+                    if chunk.table is None or chunk.table.num_rows != chunk.lines - (1 if chunk.first else 0):
+                        if chunk.first:
+                            self.slow = True
+                            yield self._slow()
+                            return
+                        raise SlowPathNeeded(self.file)
+                    if not chunk.at_end:
+                        ahead = _reader().submit(self._read_chunk, fh, h, chunk.end, False)
+                    self.read_all = chunk.at_end
+                    table, n = chunk.table, chunk.table.num_rows
+                    table = table.append_column("__record", pa.array(np.arange(records + 1, records + n + 1)))
+                    table = table.append_column("__line", pa.array(np.arange(records + 2, records + n + 2)))
+                    records += n
+                    self.input_rows = records
+                    del chunk
+                    yield RawTable(
+                        self.spec, self.file, self.path, _keep_contract_columns(table, self.header, self.spec), n
+                    )
+                    if ahead is None:
+                        break
+            finally:
+                if ahead is not None:  # stopped early: let the read in flight finish before closing
+                    ahead.cancel() or ahead.exception()
+        self.sha256 = h.hexdigest()
+
+    def _read_chunk(self, fh, h, pos: int, first: bool) -> _Chunk:
+        """The whole lines from ``pos`` (about CHUNK_BYTES), hashed and parsed."""
+        fh.seek(pos)
+        blk = fh.read(CHUNK_BYTES)
+        while len(blk) >= CHUNK_BYTES and b"\n" not in blk:  # one very long line
+            more = fh.read(CHUNK_BYTES)
+            if not more:
+                break
+            blk += more
+        at_end = len(blk) < CHUNK_BYTES or not fh.peek(1)
+        cut = len(blk) if at_end else blk.rfind(b"\n") + 1
+        newlines = _hasher().submit(_hash_and_count, h, blk, cut)  # meanwhile pyarrow parses
+        table = _parse_chunk(memoryview(blk)[:cut], self.header, self.spec, skip_header=first)
+        lines = newlines.result() + (1 if at_end and cut and blk[cut - 1] != 10 else 0)
+        return _Chunk(table, lines, pos + cut, at_end, first)
+
+
+@dataclass
+class _Chunk:
+    table: pa.Table | None  # None: pyarrow could not read it as it is
+    lines: int  # physical lines in it
+    end: int  # byte offset after it
+    at_end: bool
+    first: bool
+
+
+def open_csv(path: Path, spec: TableSpec, slow: bool = False) -> TableInput:
+    """Check the header (fatal errors here) and return the table ready to be read."""
     file = path.name
-    sha, newlines, head, size, ends_with_newline = _scan(path)
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
     if head.startswith(BOM):
         head = head[len(BOM) :]
     head_text = _decode(head, file, final=size <= HEAD_BYTES)
@@ -114,35 +284,12 @@ def read_csv(path: Path, spec: TableSpec) -> RawTable:
         raise FatalInputError(file, "the file is empty: expected a header row and data rows")
     first_rows = list(_first_rows(head_text, 2))
     header = check_header(file, first_rows[0], spec, first_rows[1] if len(first_rows) > 1 else None)
-    table, problems = _read_fast(path, header, spec, newlines + (0 if ends_with_newline else 1))
-    if table is None:
-        data = path.read_bytes()
-        text = _decode(data[len(BOM) :] if data.startswith(BOM) else data, file, final=True)
-        del data
-        table, problems = _read_slow(text, header)
-    raw = _keep_contract_columns(table, header, spec)
-    rows = raw.num_rows + len({p[0] for p in problems})
-    return RawTable(spec, file, path, raw, rows, sha, problems, extra_columns(header, spec))
+    return TableInput(spec, file, path, header, extra_columns(header, spec), slow=slow)
 
 
-HEAD_BYTES = 1 << 16
-
-
-def _scan(path: Path) -> tuple[str, int, bytes, int, bool]:
-    """One streaming pass: sha256, newline count, the first bytes, size, trailing newline."""
-    h = hashlib.sha256()
-    newlines = size = 0
-    head = b""
-    last = b""
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-            newlines += chunk.count(b"\n")
-            if size < HEAD_BYTES:
-                head += chunk[: HEAD_BYTES - size]
-            size += len(chunk)
-            last = chunk[-1:]
-    return h.hexdigest(), newlines, head, size, last == b"\n"
+def read_csv(path: Path, spec: TableSpec) -> RawTable:
+    """A whole CSV as one RawTable."""
+    return open_csv(path, spec).load()
 
 
 def _decode(data: bytes, file: str, final: bool) -> str:
@@ -167,18 +314,33 @@ def _first_rows(text: str, n: int):
         yield row
 
 
-# Columns with few distinct values are read dictionary-encoded: smaller, and DuckDB parses
-# each distinct value once instead of once per row.
-LOW_CARDINALITY = (VOCAB, BOOL, DATE, NUMBER, CURRENCY)
-DICT_STRING = pa.dictionary(pa.int32(), pa.string())
+_THREADS: dict[str, ThreadPoolExecutor] = {}
 
 
-def _read_fast(path: Path, header: list[str], spec: TableSpec, physical_lines: int) -> tuple[pa.Table | None, list]:
-    """pyarrow's multi-threaded reader; None when line numbers would not map 1:1.
+def _thread(name: str) -> ThreadPoolExecutor:
+    if name not in _THREADS:
+        _THREADS[name] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"etl-{name}")
+    return _THREADS[name]
 
-    pyarrow also checks that every cell is valid UTF-8; on any error the slow path decodes the
-    file itself and reports where.
-    """
+
+def _reader() -> ThreadPoolExecutor:
+    return _thread("reader")
+
+
+def _hasher() -> ThreadPoolExecutor:
+    return _thread("sha256")
+
+
+def _hash_and_count(h, blk: bytes, cut: int) -> int:
+    """Add the chunk to the file's sha256; its number of newlines."""
+    h.update(memoryview(blk)[:cut])
+    return blk.count(b"\n", 0, cut)
+
+
+def _parse_chunk(data: memoryview, header: list[str], spec: TableSpec, skip_header: bool) -> pa.Table | None:
+    """Whole lines of a CSV as strings (empty cells null; few-valued columns dictionary-encoded,
+    with one dictionary per column); None on anything the exact-line reader must handle
+    (pyarrow also checks that every cell is valid UTF-8)."""
     invalid: list = []
     kinds = {c.name: c.kind for c in spec.columns}
 
@@ -188,24 +350,24 @@ def _read_fast(path: Path, header: list[str], spec: TableSpec, physical_lines: i
 
     try:
         table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+            pa.BufferReader(pa.py_buffer(data)),
+            read_options=pacsv.ReadOptions(
+                column_names=header,
+                skip_rows=1 if skip_header else 0,
+                use_threads=True,
+                block_size=BLOCK_BYTES,  # a few blocks per chunk: parsed in parallel, few Arrow chunks
+            ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: DICT_STRING if kinds.get(h) in LOW_CARDINALITY else pa.string() for h in header},
+                column_types={h: DICT_STRING if kinds.get(h) in FEW_VALUES else pa.string() for h in header},
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],
             ),
         )
     except pa.ArrowInvalid:
-        return None, []
-    if invalid or physical_lines != table.num_rows + 1:
-        return None, []  # ragged rows, blank lines or quoted newlines: map lines exactly
-    n = table.num_rows
-    table = table.append_column("__record", pa.array(np.arange(1, n + 1, dtype=np.int64)))
-    table = table.append_column("__line", pa.array(np.arange(2, n + 2, dtype=np.int64)))
-    return table, []
+        return None
+    return None if invalid else table.unify_dictionaries()
 
 
 def _read_slow(text: str, header: list[str]) -> tuple[pa.Table, list]:
