@@ -299,3 +299,57 @@ def test_reset_restores_the_default_filters_and_a_language_switch_keeps_them(new
     at.sidebar.button[0].click().run()
     f = at.session_state["pfd_filters"]
     assert (f.start, f.end, f.roles, f.lang) == (date(2020, 1, 1), date(2020, 12, 31), (), "az")
+
+
+def _english_fragments() -> set[str]:
+    """Pieces of the app's English texts (catalogue entries and vocabulary labels): each
+    placeholder-free run of at least two words and 12 characters with an English word in it."""
+    from pfd import vocab
+
+    en = i18n.catalogue("en")
+    texts = list(en.values())  # an entry left in English in ``lang`` is English left too
+    for p in (getattr(vocab, n) for n in dir(vocab)):
+        if isinstance(p, vocab.Vocabulary):
+            texts += [t.en for t in p.terms]
+    pieces = set()
+    for text in texts:
+        text = re.sub(r"`[^`]*`", " ", text)  # commands and file names stay as they are
+        for run in re.split(r"\{[^}]*\}|[*_#|<>()\[\]]", text):
+            run = run.strip(" .,:;·—–-")
+            if len(run) >= 12 and " " in run and re.search(r"\b[a-z]{3,}\b", run):  # not "CC BY-NC-SA 4.0"
+                pieces.add(run)
+    return pieces
+
+
+def _figure_texts(chart) -> list[str]:
+    import json
+
+    spec = json.loads(chart.proto.spec)
+    layout = spec.get("layout", {})
+    texts = [(layout.get("title") or {}).get("text", "")]
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        texts.append(((layout.get(axis) or {}).get("title") or {}).get("text", ""))
+    texts += [a.get("text", "") for a in layout.get("annotations", [])]
+    texts += [d.get("name", "") or "" for d in spec.get("data", [])]
+    return [re.sub(r"<[^>]*>", " ", str(t)) for t in texts if t]
+
+
+@pytest.mark.parametrize("lang", [x for x in LANGUAGES if x != "en"])
+def test_no_english_left_on_any_page(new_app, lang):
+    """?lang=ru / ?lang=az: headers, captions, KPI labels and every chart's title, axes, legend and
+    annotations carry no English text of the app's own (names and sources stay as recorded)."""
+    english = _english_fragments()
+    assert len(english) > 100  # the check has something to look for
+    at = new_app({"lang": lang, **STATES["full"]})
+    for page in (*PAGES, "context"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+        shown = [h.value for h in at.header] + [h.value for h in at.subheader] + captions(at)
+        shown += [m.label for m in at.metric] + [b.label for b in at.button]
+        charts = at.get("plotly_chart")
+        if page in CHART_PAGES:
+            assert charts, page
+        for chart in charts:
+            shown += _figure_texts(chart)
+        left = sorted({(e, s) for s in shown for e in english if e in s})
+        assert not left, (page, lang, left[:5])
