@@ -17,22 +17,16 @@ incidents = app.data("incidents", f)
 k = app.data("kpis", f)
 drill = views.Drill(incidents)
 
-c = st.columns(4)
-c[0].metric(i18n.t("kpi.assaults", lg), i18n.number(k["assaults"], lg), border=True)
-c[1].metric(i18n.t("assaults.people_assaulted", lg), i18n.number(k["assaults_people"], lg), border=True)
 harm = {q: app.data("breakdown", f, q) for q in ("injured", "equipment")}
 yes = {q: int(d.loc[d["key"] == "yes", "n"].sum()) for q, d in harm.items()}
-c[2].metric(
-    i18n.t("assaults.injured_yes", lg),
-    i18n.number(yes["injured"], lg),
-    help=i18n.t("assaults.stated_help", lg),
-    border=True,
-)
-c[3].metric(
-    i18n.t("assaults.equipment_yes", lg),
-    i18n.number(yes["equipment"], lg),
-    help=i18n.t("assaults.stated_help", lg),
-    border=True,
+views.figure_row(
+    lg,
+    [
+        ("kpi.assaults", k["assaults"], None),
+        ("assaults.people_assaulted", k["assaults_people"], None),
+        ("assaults.injured_yes", yes["injured"], "assaults.stated_help"),
+        ("assaults.equipment_yes", yes["equipment"], "assaults.stated_help"),
+    ],
 )
 
 # 2. by month, broken down by context (default) or by type

@@ -24,15 +24,14 @@ earlier = sorted(set(incidents["incident_id"]) - period_ids)
 k = app.data("kpis", f)
 drill = views.Drill(incidents)
 
-c = st.columns(3)
-c[0].metric(
-    i18n.t("kpi.websites_blocked", lg),
-    i18n.number(k["websites_blocked"], lg),
-    help=i18n.t("kpi.help_websites", lg),
-    border=True,
+views.figure_row(
+    lg,
+    [
+        ("kpi.websites_blocked", k["websites_blocked"], "kpi.help_websites"),
+        ("blockings.new_blocks", k["blocking_incidents"], None),
+        ("blockings.cyberattacks", k["cyberattacks"], None),
+    ],
 )
-c[1].metric(i18n.t("blockings.new_blocks", lg), i18n.number(k["blocking_incidents"], lg), border=True)
-c[2].metric(i18n.t("blockings.cyberattacks", lg), i18n.number(k["cyberattacks"], lg), border=True)
 if earlier:
     st.caption(i18n.t("blockings.earlier_note", lg, count=len(earlier)))
 

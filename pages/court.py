@@ -22,22 +22,22 @@ fines = app.data("fines", f)
 drill = views.Drill(incidents)
 people = f.count == "people"
 
-c = st.columns(3) + st.columns(3)[:2]
-c[0].metric(i18n.t("court.decisions", lg), i18n.number(k["court_outcomes"], lg), border=True)
-c[1].metric(
-    i18n.t("kpi.convictions", lg),
-    i18n.number(k["convictions_people" if people else "convictions"], lg),
-    help=i18n.t("kpi.help_convictions", lg),
-    border=True,
+views.figure_row(
+    lg,
+    [
+        ("court.decisions", k["court_outcomes"], None),
+        ("kpi.convictions", k["convictions_people" if people else "convictions"], "kpi.help_convictions"),
+        ("court.acquittals", k["acquittals"], None),
+    ],
 )
-c[2].metric(i18n.t("court.acquittals", lg), i18n.number(k["acquittals"], lg), border=True)
-c[3].metric(
-    i18n.t("kpi.prison_years", lg),
-    i18n.number(views.rounded(k["prison_years"], 1), lg, 1),
-    help=i18n.t("kpi.help_prison", lg),
-    border=True,
+views.figure_row(
+    lg,
+    [
+        ("kpi.prison_years", views.rounded(k["prison_years"], 1), "kpi.help_prison", 1),
+        ("court.fines", int(fines["fines"].sum()) if len(fines) else 0, None),
+    ],
+    columns=3,
 )
-c[4].metric(i18n.t("court.fines", lg), i18n.number(int(fines["fines"].sum()) if len(fines) else 0, lg), border=True)
 
 # 2. by month and outcome
 monthly = figures.kind_monthly(app.data, f, KIND, "subcategory", events=app.show_events(), incidents=incidents)

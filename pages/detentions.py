@@ -17,20 +17,14 @@ k = app.data("kpis", f)
 days = app.data("detention_days", f)
 drill = views.Drill(incidents)
 
-c = st.columns(4)
-c[0].metric(i18n.t("kpi.detentions", lg), i18n.number(k["detentions"], lg), border=True)
-c[1].metric(i18n.t("detentions.people_detained", lg), i18n.number(k["detentions_people"], lg), border=True)
-c[2].metric(
-    i18n.t("detentions.admin_days", lg),
-    i18n.number(days["days"], lg),
-    help=i18n.t("detentions.admin_days_help", lg),
-    border=True,
-)
-c[3].metric(
-    i18n.t("detentions.admin_no_days", lg),
-    i18n.number(days["without_days"], lg),
-    help=i18n.t("detentions.admin_no_days_help", lg),
-    border=True,
+views.figure_row(
+    lg,
+    [
+        ("kpi.detentions", k["detentions"], None),
+        ("detentions.people_detained", k["detentions_people"], None),
+        ("detentions.admin_days", days["days"], "detentions.admin_days_help"),
+        ("detentions.admin_no_days", days["without_days"], "detentions.admin_no_days_help"),
+    ],
 )
 st.caption(
     app.plain(

@@ -185,6 +185,13 @@ def rounded(value: float, decimals: int = 0) -> float:
     return float(Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP))
 
 
+def figure_row(lg: str, items: list[tuple], columns: int | None = None) -> None:
+    """A kind page's bordered figure cards in one row: (label key, number, help key or None[, decimals])."""
+    for col, (label, n, help_key, *decimals) in zip(st.columns(columns or len(items)), items, strict=False):
+        help_text = i18n.t(help_key, lg) if help_key else None
+        col.metric(i18n.t(label, lg), i18n.number(n, lg, *decimals), help=help_text, border=True)
+
+
 def kpi_cards(f: Filters, k: dict, cards: list[Card], per_row: int = 3, below=None) -> None:
     """Metric cards with the change against the previous period (only when comparable).
 

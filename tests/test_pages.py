@@ -353,3 +353,20 @@ def test_no_english_left_on_any_page(new_app, lang):
             shown += _figure_texts(chart)
         left = sorted({(e, s) for s in shown for e in english if e in s})
         assert not left, (page, lang, left[:5])
+
+
+def test_kind_pages_cards_agree_with_the_overview(new_app):
+    """Each kind page's own count card shows the number the overview shows for that kind, and
+    every card holds a number."""
+    at = new_app(STATES["full"])
+    overview = metrics(at)
+    for page, label in (
+        ("assaults", "kpi.assaults"),
+        ("detentions", "kpi.detentions"),
+        ("blockings", "kpi.websites_blocked"),
+        ("court", "kpi.convictions"),
+    ):
+        at.switch_page(f"pages/{page}.py").run()
+        shown = metrics(at)
+        assert shown[i18n.t(label, "en")] == overview[i18n.t(label, "en")], (page, shown, overview)
+        assert len(shown) >= 3 and all(re.fullmatch(r"[\d,.]+", v) for v in shown.values()), (page, shown)
