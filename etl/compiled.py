@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl import raw_tables, validated
-from etl.build import ROW_GROUP, Build
+from etl.build import ROW_GROUP, Build, parquet_writer
 from etl.raw_tables import SlowPathNeeded, TableInput
 from etl.validated import Context, IncidentTable, arrow_of, lit, q
 from pfd.schema import (
@@ -192,7 +192,7 @@ def _rewrite_without(build: Build, name: str, positions: np.ndarray) -> None:
     src = pq.ParquetFile(path)
     rows = 0
     start = 0
-    with pq.ParquetWriter(tmp, src.schema_arrow, compression="zstd") as out:
+    with parquet_writer(tmp, src.schema_arrow) as out:
         for i in range(src.num_row_groups):
             part = src.read_row_group(i)
             end = start + part.num_rows

@@ -149,7 +149,7 @@ class Context:
     than DuckDB's ``current_date`` in any time zone)."""
 
     ok_sources: pa.Array
-    ok_people: frozenset[str]
+    ok_people: pc.SetLookupOptions  # the clean people's ids (the lookup built once)
     yesterday: date = field(default_factory=lambda: date.today() - timedelta(days=1))
 
 
@@ -184,12 +184,9 @@ class Parsed:
     def isin(self, name: str, values: pa.Array) -> np.ndarray:
         return self.mask(pc.is_in(self.col(name), value_set=values))
 
-    def not_in(self, name: str, known: frozenset[str]) -> np.ndarray:
-        """Rows whose cell is not NULL and not in ``known`` (a set built once, not per chunk)."""
-        unknown = [v for v in pc.unique(self.col(name)).drop_null().to_pylist() if v not in known]
-        if not unknown:
-            return np.zeros(self.table.num_rows, bool)
-        return self.isin(name, pa.array(unknown, pa.string()))
+    def not_in(self, name: str, known: pc.SetLookupOptions) -> np.ndarray:
+        """Rows whose cell is not NULL and not in ``known``."""
+        return self.valid(name) & ~self.mask(pc.is_in(self.col(name), options=known))
 
     def list_lengths(self, name: str) -> np.ndarray:
         lengths = pc.fill_null(pc.list_value_length(self.col(name)), 0)
@@ -786,7 +783,9 @@ def validate_references(
             refs[name] = _validate(con, raw, build, column_checks(raw.spec) + table_checks(raw.spec))
     ctx = Context(
         ok_sources=_one_array(con.sql("SELECT id FROM ok_sources").to_arrow_table().column(0)),
-        ok_people=frozenset(con.sql("SELECT person_id FROM ok_people").to_arrow_table().column(0).to_pylist()),
+        ok_people=pc.SetLookupOptions(
+            _one_array(con.sql("SELECT person_id FROM ok_people").to_arrow_table().column(0))
+        ),
     )
     return refs, ctx
 

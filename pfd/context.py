@@ -16,12 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from pfd.paths import DATA_DIR
+
+if TYPE_CHECKING:  # (the ETL imports this module; pandas is only the readers' return type)
+    import pandas as pd
 
 FACTS_DIR = DATA_DIR / "context"  # committed facts compiled from the third-party files
 
