@@ -158,7 +158,8 @@ def _incident_chunks(
             for raw in inp.chunks():
                 if inp.read_all and i + 1 < len(INCIDENT_TABLES):
                     inputs[INCIDENT_TABLES[i + 1].name].prefetch()  # read ahead into the next table
-                clean = table.check(raw).select(_output_columns(spec))  # (lets the raw cells go)
+                # (a table longer than one chunk: its few-valued columns answered ahead)
+                clean = table.check(raw, large=not inp.read_all).select(_output_columns(spec))
                 del raw
                 # the output tables are made and written on the writer thread
                 writer.write(lambda spec=spec, clean=clean: kind_table(spec, clean))
