@@ -13,10 +13,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl import compiled, raw_tables, validated
+from etl import compiled, context, raw_tables, validated
 from etl.build import Build, FatalInputError
 from pfd.paths import DEFAULT_PROCESSED_DIR, INTERNAL_DIR, RAW_DIR
-from pfd.schema import INCIDENT_TABLES, REFERENCE_TABLES
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -75,28 +74,18 @@ def use_jemalloc() -> None:
 
 
 def compile_all(raw_dir: Path, build: Build) -> None:
-    """Reference tables whole (small), then the incident tables streamed chunk by chunk (only
-    one chunk of one table in memory, plus the ids the checks across tables need)."""
-    if not raw_dir.is_dir():
-        raise FatalInputError(str(raw_dir), "input folder does not exist")
+    """The stages in order: load (``raw_tables``) -> process (``validated``) -> save
+    (``compiled``), then the optional context tables; the incident tables stream through
+    the three stages chunk by chunk (only one chunk of one table in memory, plus the ids the
+    checks across tables need)."""
     # DuckDB hands memory back after each query beyond 16 MB (its default keeps 128 MB cached)
     con = duckdb.connect(config={"allocator_flush_threshold": "16MB"})
     try:
-        inputs = raw_tables.open_inputs(raw_dir, build)
-        inputs[INCIDENT_TABLES[0].name].prefetch()  # read while the reference tables are checked
-        refs_raw = {}
-        for spec in REFERENCE_TABLES:
-            refs_raw[spec.name] = inputs[spec.name].load()
-            raw_tables.record_input(build, inputs[spec.name])
-        refs, ctx = validated.validate_references(con, refs_raw, build)
-        tables, rejected = compiled.write_incidents(inputs, build, con, ctx)
-        compiled.withdraw(build, tables, rejected)
-        validated.report_people(con, build, refs["people"], [a for t in tables.values() for a in t.conf_people])
-        compiled.write_references(refs, build, con)
-        from etl import context
-
+        raw = raw_tables.run(raw_dir, build)
+        checked = validated.run(con, raw, build)
+        compiled.run(con, checked, build)
         context.run(raw_dir, build, con)
-        reconcile(inputs, build)
+        reconcile(raw.tables, build)
         build.write_reports()
     finally:
         con.close()

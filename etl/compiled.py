@@ -21,10 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from etl import raw_tables, validated
+from etl import validated
 from etl.build import ROW_GROUP, Build, parquet_writer
-from etl.raw_tables import SlowPathNeeded, TableInput
-from etl.validated import Context, IncidentTable, arrow_of, lit, q
+from etl.raw_tables import SlowPathNeeded
+from etl.validated import IncidentTable, Validated, arrow_of, lit, q
 from pfd.schema import (
     DATE,
     INCIDENT_COLUMNS,
@@ -83,11 +83,6 @@ def incidents_table(spec: TableSpec, t: pa.Table, public: bool) -> pa.Table:
     return pa.table({name: cols[name] for name in INCIDENT_COLUMNS})
 
 
-def _output_columns(spec: TableSpec) -> list[str]:
-    """The parsed columns ``incidents_table`` and ``kind_table`` read."""
-    return [c.name for c in spec.columns] + [c.name + "__precision" for c in spec.columns if c.kind == DATE]
-
-
 def kind_table(spec: TableSpec, t: pa.Table) -> pa.Table:
     """The kind's own columns (not masked: none of them identifies anyone)."""
     common = set(INCIDENT_COLUMNS)
@@ -114,58 +109,47 @@ def reference_sql(spec: TableSpec, clean_view: str, public: bool) -> str:
     return f"SELECT {', '.join(cols)} FROM {clean_view}{where} ORDER BY {q(spec.key)}"
 
 
+# -- the stage -------------------------------------------------------------------------------------
+
+
+def run(con: duckdb.DuckDBPyConnection, checked: Validated, build: Build) -> None:
+    """Save: the incident tables' clean rows streamed to incidents.parquet and the four kind
+    tables (rows a deferred check rejected after they were written taken out again), then the
+    reference tables (people as the incidents written allow)."""
+    write_incidents(checked, build)
+    withdraw(build, checked.tables, checked.withdrawn)
+    write_references(checked.references, build, con)
+
+
 # -- incidents: streamed -----------------------------------------------------------------------------
 
 
-def write_incidents(
-    inputs: dict[str, TableInput], build: Build, con: duckdb.DuckDBPyConnection, ctx: Context
-) -> tuple[dict[str, IncidentTable], dict[str, np.ndarray]]:
-    """Read, validate and write the four incident tables chunk by chunk, then run the deferred
-    checks (while the last chunks are still being written). Returns the tables and, per
-    table, the records written that a deferred check rejects (see ``withdraw``). A table that
-    turns out to need the exact-line reader after its first chunk makes the stage start over."""
+def write_incidents(checked: Validated, build: Build) -> None:
+    """Write the incident tables as the validation stage checks them, chunk by chunk. A table
+    that turns out to need the exact-line reader after its first chunk makes the stage start
+    over (the build's state rolled back first)."""
     while True:
         mark = build.checkpoint()
-        tables: dict[str, IncidentTable] = {}
-        rejected: dict[str, np.ndarray] = {}
         try:
-            build.write_table("incidents", _incident_chunks(inputs, build, con, ctx, tables, rejected))
+            build.write_table("incidents", _incident_parts(checked, build))
         except SlowPathNeeded as e:
             build.rollback(mark)
-            name = next(n for n, inp in inputs.items() if inp.file == e.file)
+            inp = next(inp for inp in checked.inputs.values() if inp.file == e.file)
             build.log(f"{e}: reading it again with the exact-line reader")
-            inputs[name].slow = True
+            inp.slow = True
             continue
         build.log(f"wrote incidents ({build.outputs.get('incidents.parquet', 0)} rows) and the four kind tables")
-        return tables, rejected
+        return
 
 
-def _incident_chunks(
-    inputs: dict[str, TableInput],
-    build: Build,
-    con: duckdb.DuckDBPyConnection,
-    ctx: Context,
-    tables: dict[str, IncidentTable],
-    rejected: dict[str, np.ndarray],
-) -> Iterator[Callable[[], pa.Table]]:
-    writers = {}
-    distinct: dict = {}  # the answers for few-valued cells, shared by the tables
+def _incident_parts(checked: Validated, build: Build) -> Iterator[Callable[[], pa.Table]]:
+    """incidents.parquet's parts (made on the writer thread); each chunk's kind table is
+    queued for its own file on the way."""
+    writers = {spec.name: build.open_writer(spec.name) for spec in INCIDENT_TABLES}
     try:
-        for i, spec in enumerate(INCIDENT_TABLES):
-            inp = inputs[spec.name]
-            table = tables[spec.name] = IncidentTable(con, spec, inp.file, build, ctx, distinct)
-            writer = writers[spec.name] = build.open_writer(spec.name)
-            for raw in inp.chunks():
-                if inp.read_all and i + 1 < len(INCIDENT_TABLES):
-                    inputs[INCIDENT_TABLES[i + 1].name].prefetch()  # read ahead into the next table
-                # (a table longer than one chunk: its few-valued columns answered ahead)
-                clean = table.check(raw, large=not inp.read_all).select(_output_columns(spec))
-                del raw
-                # the output tables are made and written on the writer thread
-                writer.write(lambda spec=spec, clean=clean: kind_table(spec, clean))
-                yield lambda spec=spec, clean=clean: incidents_table(spec, clean, build.public)
-            raw_tables.record_input(build, inp)
-        rejected.update(validated.finish_incidents(con, build, tables))
+        for spec, clean in checked.incidents():
+            writers[spec.name].write(lambda spec=spec, clean=clean: kind_table(spec, clean))
+            yield lambda spec=spec, clean=clean: incidents_table(spec, clean, build.public)
     finally:
         for writer in writers.values():
             writer.close()

@@ -5,9 +5,10 @@ empty; few-valued columns dictionary-encoded) so that the validation stage can r
 exactly as the monitor typed it. Each row carries ``__record`` (1-based data record number) and
 ``__line`` (physical line in a CSV, sheet row in an XLSX) for the rejects report.
 
-``open_inputs`` checks every header first (fatal errors before anything is read); a table is
-then read whole (``TableInput.load``) or chunk by chunk (``TableInput.chunks``): a CSV 16 MB of
-whole lines at a time, on a reader thread one chunk ahead of the caller, hashed in the same pass.
+``run`` checks every header first (fatal errors before anything is read), reads the reference
+tables whole (``TableInput.load``) and hands on the incident tables to be read chunk by chunk
+(``TableInput.chunks``): a CSV 16 MB of whole lines at a time, on a reader thread one chunk ahead
+of the caller, hashed in the same pass.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from etl.build import Build, FatalInputError
-from pfd.schema import ALL_TABLES, BOOL, CURRENCY, DATE, NUMBER, VOCAB, TableSpec
+from pfd.schema import ALL_TABLES, BOOL, CURRENCY, DATE, INCIDENT_TABLES, NUMBER, REFERENCE_TABLES, VOCAB, TableSpec
 
 BOM = b"\xef\xbb\xbf"
 csv.field_size_limit(sys.maxsize)  # a 1 MB cell is reported as too long, not a crash
@@ -44,6 +45,29 @@ class RawTable:
     sha256: str | None = None
     problems: list[tuple] = field(default_factory=list)  # (record, line, column, value, reason)
     extra: list[str] = field(default_factory=list)  # header names outside the contract
+
+
+@dataclass
+class RawInputs:
+    """What the load stage hands on: every input table (the incident tables still to be read,
+    chunk by chunk, the first chunk already on its way) and the reference tables read whole."""
+
+    tables: dict[str, TableInput]
+    references: dict[str, RawTable]
+
+
+def run(raw_dir: Path, build: Build) -> RawInputs:
+    """Load: every header checked (fatal errors surface here, before anything is read), the
+    small reference tables read whole, the incident tables opened to be streamed."""
+    if not raw_dir.is_dir():
+        raise FatalInputError(str(raw_dir), "input folder does not exist")
+    inputs = open_inputs(raw_dir, build)
+    inputs[INCIDENT_TABLES[0].name].prefetch()  # read while the reference tables are checked
+    references = {}
+    for spec in REFERENCE_TABLES:
+        references[spec.name] = inputs[spec.name].load()
+        record_input(build, inputs[spec.name])
+    return RawInputs(inputs, references)
 
 
 def open_inputs(raw_dir: Path, build: Build) -> dict[str, TableInput]:

@@ -22,7 +22,7 @@ every check's SQL over every row:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -31,14 +31,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from etl import raw_tables
 from etl.build import Build
-from etl.raw_tables import FEW_VALUES, RawTable
+from etl.raw_tables import FEW_VALUES, RawInputs, RawTable, TableInput
 from pfd.schema import (
     BOOL,
     CURRENCY,
     DATE,
     EVENTS,
     ID,
+    INCIDENT_TABLES,
     LIST,
     LIST_SEP,
     MAX_TEXT_CHARS,
@@ -756,6 +758,57 @@ def _mask_ragged(raw: RawTable, public: bool) -> list[tuple]:
         first = str(value).split(",", 1)[0][:40]
         out.append((record, line, column, f"{first},… {WITHHELD}", reason))
     return out
+
+
+# -- the stage -------------------------------------------------------------------------------------
+
+
+def run(con: duckdb.DuckDBPyConnection, raw: RawInputs, build: Build) -> Validated:
+    """Process: the reference tables checked whole; the incident tables are checked chunk by
+    chunk as the save stage reads ``Validated.incidents()`` (one chunk in memory at a time)."""
+    references, ctx = validate_references(con, raw.references, build)
+    return Validated(con, build, raw.tables, references, ctx)
+
+
+@dataclass
+class Validated:
+    """What the validation stage hands on: the reference tables checked (``references``, each
+    a view of its clean rows) and the incident tables' clean rows as a stream (``incidents``)."""
+
+    con: duckdb.DuckDBPyConnection
+    build: Build
+    inputs: dict[str, TableInput]
+    references: dict[str, Reference]
+    ctx: Context
+    tables: dict[str, IncidentTable] = field(default_factory=dict)  # of the pass being read
+    withdrawn: dict[str, np.ndarray] = field(default_factory=dict)  # per table: see ``incidents``
+
+    def incidents(self) -> Iterator[tuple[TableSpec, pa.Table]]:
+        """Each incident table's clean rows, chunk by chunk (parsed: typed and ``__raw``
+        columns). Once all are read, the deferred checks run and the people's report is made;
+        ``withdrawn`` then holds, per table, the records handed on as clean that a deferred
+        check rejects. Reading again starts a new pass (after ``SlowPathNeeded``)."""
+        self.tables, self.withdrawn = {}, {}
+        distinct: dict = {}  # the answers for few-valued cells, shared by the tables
+        for i, spec in enumerate(INCIDENT_TABLES):
+            inp = self.inputs[spec.name]
+            table = self.tables[spec.name] = IncidentTable(self.con, spec, inp.file, self.build, self.ctx, distinct)
+            for raw in inp.chunks():
+                if inp.read_all and i + 1 < len(INCIDENT_TABLES):
+                    self.inputs[INCIDENT_TABLES[i + 1].name].prefetch()  # read ahead into the next table
+                large = not inp.read_all  # a table longer than one chunk: its few-valued cells answered ahead
+                clean = table.check(raw, large).select(typed_columns(spec))
+                del raw  # (the raw cells can go while this chunk is written)
+                yield spec, clean
+            raw_tables.record_input(self.build, inp)
+        self.withdrawn = finish_incidents(self.con, self.build, self.tables)
+        conf_people = [a for t in self.tables.values() for a in t.conf_people]
+        report_people(self.con, self.build, self.references[PEOPLE.name], conf_people)
+
+
+def typed_columns(spec: TableSpec) -> list[str]:
+    """The typed columns of a parsed table, with each date's precision (what is written)."""
+    return [c.name for c in spec.columns] + [c.name + "__precision" for c in spec.columns if c.kind == DATE]
 
 
 # -- validation ------------------------------------------------------------------------------------

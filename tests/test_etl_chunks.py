@@ -79,7 +79,12 @@ def test_many_chunks_compile_as_one(tmp_path, monkeypatch):
     _compile(raw, tmp_path / "many")
     assert "date" in ahead, "the chunked run did not answer date cells ahead"
 
-    one, many = tmp_path / "one", tmp_path / "many"
+    rejects = _compare(tmp_path / "one", tmp_path / "many")
+    for cell in ("2020-02-30", "43900", "03/05/2020", "2099-01-01", "not a date"):
+        assert cell in rejects, cell  # the bad cells are reported
+
+
+def _compare(one: Path, many: Path) -> str:
     names = sorted(p.name for p in one.glob("*.parquet"))
     assert names == sorted(p.name for p in many.glob("*.parquet"))
     for name in names:
@@ -88,8 +93,31 @@ def test_many_chunks_compile_as_one(tmp_path, monkeypatch):
         assert a.equals(b), f"{name} differs when read in chunks"
     rejects = (one / "rejects.csv").read_text(encoding="utf-8")
     assert rejects == (many / "rejects.csv").read_text(encoding="utf-8")
-    for cell in ("2020-02-30", "43900", "03/05/2020", "2099-01-01", "not a date"):
-        assert cell in rejects, cell  # the bad cells are reported
+    return rejects
+
+
+def test_a_damaged_line_after_the_first_chunk_starts_the_table_over(tmp_path, monkeypatch):
+    """A blank line and a quoted line break near the end of a table read in chunks: the
+    incident stage starts over with that table read exactly; same output as in one chunk."""
+    raw = _raw_with_dates(tmp_path / "raw")
+    with open(raw / "detentions.csv", "a", newline="", encoding="utf-8") as fh:
+        fh.write("\n")
+        header = (raw / "detentions.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        w = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore")
+        row = fixtures._incident(incident_id="CHUNK-NL", date="2020-03-05", victim="Chunk Test Person")
+        row.update(summary="Two lines:\nthe second one.", detention_type="arrest")
+        w.writerow({c: row.get(c, "") for c in header})
+    _compile(raw, tmp_path / "one")
+    monkeypatch.setattr(raw_tables, "CHUNK_BYTES", 8192)
+    monkeypatch.setattr(raw_tables, "BLOCK_BYTES", 1 << 20)
+    starts = []
+    real = raw_tables.SlowPathNeeded.__init__
+    monkeypatch.setattr(
+        raw_tables.SlowPathNeeded, "__init__", lambda self, file: starts.append(file) or real(self, file)
+    )
+    _compile(raw, tmp_path / "many")
+    assert starts == ["detentions.csv"], "the chunked run did not start the table over"
+    _compare(tmp_path / "one", tmp_path / "many")
 
 
 @pytest.mark.parametrize("cell", ["2020", "2020-03", "2020-03-05", "05.03.2020"])
