@@ -35,17 +35,13 @@ cards = [
 ]
 # 3. "Which incidents?" — one click from each number to the incidents and sources behind it
 cases = app.data("court_cases", f)
-blocks = app.data("block_timeline", f)
-at_end = (blocks["start_certain"] <= f.end) & (blocks["end_confirmed"] >= f.end) if len(blocks) else []
+blocked = app.data("blocked_at_end", f)
 nothing = incidents.iloc[0:0]
 behind = [
     ("total", incidents),
     ("assaults", incidents[incidents["category"] == "physical_assault"]),
     ("detentions", incidents[incidents["category"] == "detention"]),
-    (
-        "websites",
-        app.data("incidents_by_id", f, tuple(sorted(blocks.loc[at_end, "incident_id"]))) if len(blocks) else nothing,
-    ),
+    ("websites", app.data("incidents_by_id", f, tuple(sorted(blocked))) if blocked else nothing),
     (
         "convictions",
         incidents[incidents["incident_id"].isin(cases.loc[cases["status"] == "conviction", "incident_id"])]

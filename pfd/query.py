@@ -1051,6 +1051,19 @@ class Query:
         """Domains/platforms blocked at ``when`` (never assumed past ``status_as_of``)."""
         return self._blocked_at_many(f, [when])[when]
 
+    def blocked_at_end(self, f: Filters) -> list[str]:
+        """The incidents behind the "websites blocked" figure: the block episodes holding at the
+        period's end by the rule ``blocked_at`` counts with, in the timeline's order."""
+        sel, params = f.where_selection("i")
+        e = sql_date(f.end)
+        rows = self.rows(
+            f"""SELECT x.incident_id FROM ({self._blocks_sql(sel)}) x
+            WHERE x.start_certain <= {e} AND x.end_confirmed >= {e} AND x.domain_key IS NOT NULL
+            ORDER BY x.start_possible, x.domain_key, x.incident_id""",
+            params,
+        )
+        return [r[0] for r in rows]
+
     def _blocked_at_many(self, f: Filters, whens: list[date]) -> dict[date, int]:
         sel, params = f.where_selection("i")
         cols = ", ".join(

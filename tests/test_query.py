@@ -733,6 +733,11 @@ def ref_figures(q: Query, f: Filters) -> dict:
 def check_overview_against_reference(q: Query, f: Filters) -> None:
     o = overview(q, f)
     assert o["kpis"] == ref_kpis(q, f), f
+    # the incidents listed behind "websites blocked" name exactly the websites it counts
+    ids = q.blocked_at_end(f)
+    marks = ", ".join("?" * len(ids)) or "NULL"
+    domains = f"SELECT count(DISTINCT lower(trim(domain))) FROM blockings WHERE incident_id IN ({marks})"
+    assert _one(q, domains, ids) == o["kpis"]["websites_blocked"], f
     # by month: every month of the period × every kind counted (or selected), zeros included
     counts = ref_monthly_counts(q, f)
     m = o["monthly"]
