@@ -173,7 +173,8 @@ def has_table(processed_dir: Path, name: str) -> bool:
     return (Path(processed_dir) / f"{name}.parquet").is_file()
 
 
-RSF_SERIES_COLUMNS = [
+# the columns of the committed RSF facts file (data/context/rsf_index_<ISO3>.csv), also read by the ETL
+RSF_FACTS_COLUMNS = (
     "year",
     "year_label",
     "iso",
@@ -184,8 +185,8 @@ RSF_SERIES_COLUMNS = [
     "scale",
     "score_direction",
     "source_file",
-    "licence",
-]
+)
+RSF_SERIES_COLUMNS = [*RSF_FACTS_COLUMNS, "licence"]
 
 
 def rsf_series(processed_dir: Path, iso3: str) -> pd.DataFrame:

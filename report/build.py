@@ -95,6 +95,11 @@ class Content:
     published_other: int
     cited: list[str]
 
+    def shared(self) -> dict:
+        """What the report and the deck take alike (each adds its own parts)."""
+        keep = ("heading", "filters_text", "generated", "kpis", "kpi_notes", "figures", "published")
+        return {name: getattr(self, name) for name in keep}
+
 
 def compose(query: Query, f: Filters, theme: str, events: bool = True) -> Content:
     lang = f.lang
@@ -125,13 +130,7 @@ def make_report(query: Query, filters: Filters, events: bool = True) -> bytes:
     config = load_config()
     content = html.ReportContent(
         lang=lang,
-        heading=c.heading,
-        filters_text=c.filters_text,
-        generated=c.generated,
-        kpis=c.kpis,
-        kpi_notes=c.kpi_notes,
-        figures=c.figures,
-        published=c.published,
+        **c.shared(),
         published_other=c.published_other,
         methodology=methodology(lang),
         sources=_sources(query, c.cited, lang),
@@ -154,17 +153,7 @@ def make_deck(
 ) -> bytes:
     """The 16:9 slide deck (.pptx bytes). Needs Chromium: raises ``export.ExportUnavailable`` without."""
     c = compose(query, filters, "export", events)
-    kwargs = dict(
-        lang=filters.lang,
-        heading=c.heading,
-        filters_text=c.filters_text,
-        generated=c.generated,
-        kpis=c.kpis,
-        kpi_notes=c.kpi_notes,
-        figures=c.figures,
-        published=c.published,
-        sources=c.cited,
-    )
+    kwargs = dict(lang=filters.lang, **c.shared(), sources=c.cited)
     if exporter is not None:
         return deck.build(**kwargs, exporter=exporter)
     with export.ChartExporter() as ex:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -13,19 +12,8 @@ import pytest
 from pfd import charts, export, i18n
 from pfd.query import Query
 from report.figures import key_figures
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.fixtures import CANARY
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-def require_chromium() -> None:
-    """Skip locally without Chromium; in CI (env CI set) a missing browser is a failure."""
-    if CHROMIUM.exists() or os.environ.get("BROWSER_PATH"):
-        return
-    message = "Debian's Chromium (/usr/bin/chromium) is not installed: `apt-get install chromium`"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -346,8 +334,6 @@ def measure(figures: list[tuple[str, go.Figure, int]], tmp_path: Path) -> dict:
     import sys
 
     import plotly.offline
-
-    from tools.concurrency import CHROMIUM_ARGS
 
     items = [{"id": f"f{k}", "fig": json.loads(fig.to_json()), "width": w} for k, (_, fig, w) in enumerate(figures)]
     (tmp_path / "in.json").write_text(json.dumps(items))

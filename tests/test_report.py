@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -20,30 +19,10 @@ from pfd import export, i18n
 from pfd.config import load_config
 from pfd.query import Query
 from report.build import MAX_REPORT_BYTES, make_deck, make_report
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.fixtures import CANARY
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PLOTLY_JS_BANNER = "* plotly.js v"  # the licence comment at the top of plotly.min.js
-
-
-def require_chromium() -> None:
-    """Skip locally without Chromium; in CI (env CI set) a missing browser is a failure."""
-    if CHROMIUM.exists():
-        return
-    message = "Debian's Chromium (/usr/bin/chromium) is not installed: `apt-get install chromium`"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")

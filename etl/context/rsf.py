@@ -43,6 +43,7 @@ from pfd.config import load_config
 from pfd.context import (
     FACTS_DIR,
     RSF_ATTRIBUTION,
+    RSF_FACTS_COLUMNS,
     RSF_LICENCE,
     RSF_SCHEMA,
     RSF_TABLE,
@@ -523,18 +524,7 @@ def to_table(rows: list[dict]) -> pa.Table:
 
 # -- committed facts ------------------------------------------------------------------------------
 
-FACTS_COLUMNS = (
-    "year",
-    "year_label",
-    "iso",
-    "country",
-    "rank",
-    "countries_ranked",
-    "score",
-    "scale",
-    "score_direction",
-    "source_file",
-)
+FACTS_COLUMNS = RSF_FACTS_COLUMNS
 
 
 def facts_path(iso3: str, facts_dir: Path = FACTS_DIR) -> Path:
