@@ -56,6 +56,8 @@ class Theme:
     grid: str = "#e5e5e5"
     font_family: str = "Noto Sans, DejaVu Sans, Arial, sans-serif"
     hint: int | None = None  # expected on-screen width (a chart in a half-width column)
+    # the height a figure must fit (a projector's screen under the slide bar, a slide); None: grows
+    fit_height: int | None = None
 
     @property
     def assumed_width(self) -> int:
@@ -71,9 +73,37 @@ THEMES: dict[str, Theme] = {
     # responsive themes lay out their labels for a width on the narrow side of what they meet: a
     # full-width chart beside the sidebar on a laptop (screen), a 1024 px projector (projector)
     "screen": Theme("screen", 13, 18, 12, 12, None, 440, hint=950),
-    "projector": Theme("projector", 20, 34, 19, 19, None, 510, font_color="#000000", grid="#bdbdbd", hint=1000),
-    "export": Theme("export", 20, 32, 18, 18, 1600, 900, font_color="#000000"),
+    # fit_height: a 1280 x 720 projector less the slide bar above the chart; the 16:9 image of a slide
+    "projector": Theme(
+        "projector", 20, 34, 19, 19, None, 510, font_color="#000000", grid="#bdbdbd", hint=1000, fit_height=620
+    ),
+    "export": Theme("export", 20, 32, 18, 18, 1600, 900, font_color="#000000", fit_height=900),
 }
+
+
+MIN_PLOT_PX = 180  # a plot is never squeezed below this to fit a theme's height
+
+
+def title_clearance_px(title_size: int, pad: int = 12) -> int:
+    """What ``export.title_clearance`` adds above a two-line title (title<br>caption) of this size."""
+    return max(0, round(title_size * 0.95) + 10 - pad)
+
+
+def height_floor(th: Theme) -> int:
+    """A figure's least height: the theme's, but within its ``fit_height`` once the title is cleared."""
+    return min(th.height, fit_limit(th)) if th.fit_height else th.height
+
+
+def fit_limit(th: Theme) -> int:
+    """The height a figure of a fixed-height theme may have before ``export.title_clearance``."""
+    assert th.fit_height is not None
+    return th.fit_height - title_clearance_px(th.title_size)
+
+
+def rows_meta(fig: go.Figure, rows: int, row_px: int) -> None:
+    """Record that the figure's height grows by ``row_px`` per row (``rows`` of them), so that a
+    figure taller than its theme's ``fit_height`` can be drawn in parts of whole rows."""
+    fig.update_layout(meta=dict(rows=rows, row_px=row_px))
 
 
 def theme_of(theme: str | Theme, width_hint: int | None = None) -> Theme:
@@ -205,6 +235,7 @@ def axis_depth(fig: go.Figure, theme: Theme) -> int:
         # category labels may be wrapped ("Convicted,<br>later<br>acquitted"); measured in Chromium:
         # a line takes 1.3 em, and the labels start 0.3 em under the axis
         labels = [str(v) for t in fig.data if getattr(t, "orientation", None) != "h" for v in (t.x or ())]
+        labels += [str(v) for v in (xa.ticktext or ())]
         lines = max((1 + v.count("<br>") for v in labels if isinstance(v, str)), default=1)
         depth = tick * (1.3 * lines + 0.3)
     depth += 6
@@ -257,6 +288,8 @@ def decorate(
         + (len(title_lines) - 1) * th.title_size
         + legend_px // 2
     )
+    if th.fit_height and height > fit_limit(th):  # event lanes and long captions take from the plot
+        height = max(fit_limit(th), top + bottom + MIN_PLOT_PX)
     plot_px = max(height - top - bottom, 120)
     height = max(height, top + bottom + plot_px)
     caption_html = "<br>".join(_esc(x) for x in cap_lines)
@@ -365,15 +398,27 @@ def month_position(d: date, months: list[date]) -> float:
     return k - 0.5 + (d.day - 1) / days
 
 
+def _two_lines(label: str) -> str:
+    """A month label with the year on a second line (Sep<br>2020)."""
+    month, _, year = label.rpartition(" ")
+    return f"{month}<br>{year}" if month else label
+
+
 def _month_axis(fig: go.Figure, months: list[date], lang: str, theme: Theme) -> None:
     step = 1 if len(months) <= 14 else (3 if len(months) <= 40 else 12)
+    # a slide or a projector (fixed height): month and year on two level lines take less height
+    # than slanted labels; the export theme keeps its level one-line labels (it is wide enough)
+    level = theme.name == "export" or theme.fit_height is not None
+    two = level and theme.name != "export"
     ticks = list(range(0, len(months), step))
     fig.update_xaxes(
         tickmode="array",
         tickvals=ticks,
-        ticktext=[i18n.month_label(months[k], lang) for k in ticks],
+        ticktext=[
+            _two_lines(i18n.month_label(months[k], lang)) if two else i18n.month_label(months[k], lang) for k in ticks
+        ],
         range=[-0.5, len(months) - 0.5],
-        tickangle=-45 if len(months) > 8 and theme.name != "export" else 0,
+        tickangle=-45 if len(months) > 8 and not level else 0,
         showgrid=False,
     )
 
@@ -418,6 +463,7 @@ class EventMark:
     lane: int
     anchor: float | None = None  # where the label ends when drawn leftwards (None: it starts at x0)
     text: str = ""  # the label as drawn (shortened to fit)
+    spans: tuple[tuple[float, float | None], ...] = ()  # its events' own (x0, x1) when several share a label
 
 
 EVENT_LABEL_CHARS = 48  # longer labels are cut with "…" (the whole label is in the hover text)
@@ -453,6 +499,33 @@ def event_lanes(events: pd.DataFrame | None, months: list[date], lang: str, them
         x0 = max(lo, x0)
         if x1 > lo and x0 < hi:
             items.append((label, x0, x1))
+    marks = _place_events([(label, x0, x1, ()) for label, x0, x1 in items], lo, hi, px_per_month, theme)
+    if theme.fit_height and 1 + max(m.lane for m in marks) > FIT_LANES:
+        # a fixed-height screen: the events that begin in the same month share one label and lane
+        # (each keeps its own band or line in the plot), so that the plot keeps its height
+        marks = _place_events(_by_start_month(items), lo, hi, px_per_month, theme)
+    return marks
+
+
+FIT_LANES = 4  # on a projector or a slide, more lanes than this and events are labelled per month
+
+
+def _by_start_month(items: list[tuple[str, float, float | None]]) -> list[tuple]:
+    groups: dict[int, list[tuple[str, float, float | None]]] = {}
+    for item in sorted(items, key=lambda t: t[1]):
+        groups.setdefault(math.floor(item[1] + 0.5), []).append(item)
+    out = []
+    for members in groups.values():
+        x0 = min(m[1] for m in members)
+        ends = [m[2] if m[2] is not None else m[1] for m in members]
+        x1 = None if all(m[2] is None for m in members) and max(ends) == x0 else max(ends)
+        spans = tuple((m[1], m[2]) for m in members) if len(members) > 1 else ()
+        out.append((" · ".join(m[0] for m in members), x0, x1, spans))
+    return out
+
+
+def _place_events(items: list[tuple], lo: float, hi: float, px_per_month: float, theme: Theme) -> list[EventMark]:
+    """The lanes of ``event_lanes``: items (label, x0, x1, spans), placed first fit."""
     spare = 1.15  # the plot may be narrower on screen than assumed here
 
     def width(text: str) -> float:  # in months
@@ -463,7 +536,7 @@ def event_lanes(events: pd.DataFrame | None, months: list[date], lang: str, them
         return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
 
     placed = []
-    for label, x0, x1 in items:
+    for label, x0, x1, spans in items:
         end = x1 if x1 is not None else x0
         short = shortened(label, hi - lo)
         anchor = None  # the label starts at x0 ...
@@ -476,16 +549,16 @@ def event_lanes(events: pd.DataFrame | None, months: list[date], lang: str, them
                 short, anchor = shortened(label, end - lo), end
         w = width(short)
         left, right = (anchor - w, anchor) if anchor is not None else (x0, x0 + w)
-        placed.append(((min(x0, left), max(end, right)), label, short, x0, x1, anchor))
+        placed.append(((min(x0, left), max(end, right)), label, short, x0, x1, anchor, spans))
     lanes_end: list[float] = []
     out: list[EventMark] = []
-    for (start, stop), label, short, x0, x1, anchor in sorted(placed, key=lambda t: (t[0][0], -t[0][1])):
+    for (start, stop), label, short, x0, x1, anchor, spans in sorted(placed, key=lambda t: (t[0][0], -t[0][1])):
         lane = next((k for k, e in enumerate(lanes_end) if e < start), len(lanes_end))
         if lane == len(lanes_end):
             lanes_end.append(stop)
         else:
             lanes_end[lane] = stop
-        out.append(EventMark(label, x0, x1, lane, anchor, short))
+        out.append(EventMark(label, x0, x1, lane, anchor, short, spans))
     return sorted(out, key=lambda m: (m.x0, m.lane))
 
 
@@ -501,8 +574,14 @@ def add_events(fig: go.Figure, marks: list[EventMark], theme: Theme) -> None:
     plot_px = max(int(fig.layout.height) - fig.layout.margin.t - fig.layout.margin.b, 120)
     for m in marks:
         y_base = 1 + (m.lane * lp + 3) / plot_px
+        for x0, x1 in m.spans:  # events sharing this label: each its own band or line in the plot
+            if x1 is None:
+                fig.add_vline(x=x0, line=dict(color=EVENT_LINE, width=1.5, dash="dot"), name="event")
+            else:
+                fig.add_vrect(x0=x0, x1=x1, fillcolor=EVENT_FILL, line_width=0, layer="below", name="event")
         if m.x1 is None:
-            fig.add_vline(x=m.x0, line=dict(color=EVENT_LINE, width=1.5, dash="dot"), name="event")
+            if not m.spans:
+                fig.add_vline(x=m.x0, line=dict(color=EVENT_LINE, width=1.5, dash="dot"), name="event")
             fig.add_shape(
                 type="line",
                 x0=m.x0,
@@ -515,7 +594,8 @@ def add_events(fig: go.Figure, marks: list[EventMark], theme: Theme) -> None:
                 name="event",
             )
         else:
-            fig.add_vrect(x0=m.x0, x1=m.x1, fillcolor=EVENT_FILL, line_width=0, layer="below", name="event")
+            if not m.spans:
+                fig.add_vrect(x0=m.x0, x1=m.x1, fillcolor=EVENT_FILL, line_width=0, layer="below", name="event")
             fig.add_shape(
                 type="rect",
                 x0=m.x0,
@@ -870,7 +950,8 @@ def block_timeline(
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
     decorate(fig, title, caption, source, th, left=label_margin(order, th), fixed=True)
     row = max(26, int(th.font_size * 1.35))  # the "since 2017" text inside a bar stays legible
-    fig.update_layout(height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(order)))
+    fig.update_layout(height=max(height_floor(th), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(order)))
+    rows_meta(fig, len(order), row)
     return fig
 
 
@@ -938,7 +1019,8 @@ def documented_vs_published(
     decorate(fig, title, caption, source, th, left=left, fixed=True)
     # two bars with their texts per figure; on a projector or a slide the whole list fits a 1080p screen
     row = 58 if th.name == "screen" else int(th.font_size * 2.1)
-    fig.update_layout(height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(labels)))
+    fig.update_layout(height=max(height_floor(th), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(labels)))
+    rows_meta(fig, len(labels), row)
     return fig
 
 

@@ -146,7 +146,7 @@ def title_clearance(fig: go.Figure) -> go.Figure:
     """
     title = fig.layout.title
     if title.text and "<br>" in title.text and title.yanchor == "top" and title.yref == "container":
-        need = round((title.font.size or 18) * 0.95) + 10
+        need = round((title.font.size or 18) * 0.95) + 10  # (charts.title_clearance_px: the same)
         delta = need - (title.pad.t or 0)
         if delta > 0:
             # move the title block down, and everything under it by as much (taller canvas), so

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import pandas as pd
@@ -61,6 +61,8 @@ class KeyFigure:
     build: Builder  # theme -> figure, from the same data and the same chart builder
     note: str | None = None  # said under the chart (e.g. year-only incidents outside the period)
     theme: str = "screen"  # the theme of ``fig``
+    # a chart that grows with its rows: (theme, rows, "1/2") -> the figure of those rows only
+    part: Callable[[str, slice, str], go.Figure] | None = None
 
     @cached_property
     def fig(self) -> go.Figure:
@@ -72,6 +74,38 @@ class KeyFigure:
     def themed(self, theme: str) -> KeyFigure:
         """The same figure for another theme (built anew on first use of ``fig``)."""
         return replace(self, theme=theme)
+
+    def fitted(self, theme: str) -> list[KeyFigure]:
+        """The figure for ``theme``; one that grows with its rows and would be taller than the
+        theme's screen (``fit_height``: a projector, a slide) as parts of whole rows, as even as
+        possible, each titled with its place ("1/2"): every row stays legible and on screen."""
+        kf = self.themed(theme)
+        fit = charts.THEMES[theme].fit_height
+        if self.part is None or fit is None or kf.fig.layout.height <= fit:
+            return [kf]
+        meta = kf.fig.layout.meta or {}
+        rows, row = int(meta.get("rows", 0)), int(meta.get("row_px", 0))
+        if rows < 2 or row <= 0:
+            return [kf]
+        fixed = kf.fig.layout.height - rows * row
+        n = -(-rows // max(1, (fit - fixed) // row))
+        while True:  # a part's own title ("… (1/3)") may take a line more: one more part then
+            cuts = [rows * k // n for k in range(n + 1)]  # as even as possible
+            parts = [
+                replace(
+                    kf,
+                    key=self.key if k == 0 else f"{self.key}-{k + 1}",
+                    build=partial(_part_builder, self.part, slice(cuts[k], cuts[k + 1]), f"{k + 1}/{n}"),
+                )
+                for k in range(n)
+            ]
+            if n >= rows or all(p.fig.layout.height <= fit for p in parts):
+                return parts
+            n += 1
+
+
+def _part_builder(part: Callable[[str, slice, str], go.Figure], rows: slice, place: str, theme: str) -> go.Figure:
+    return part(theme, rows, place)
 
 
 @dataclass(frozen=True)
@@ -215,7 +249,21 @@ def blockings_figure(data: DataFn, f: Filters, blocks=None, incidents=None) -> K
             blocks, start=f.start, end=f.end, title=title, caption=caption, source=source, lang=lg, theme=theme
         )
 
-    return KeyFigure("website_blocking", title, caption, source, n, build)
+    def part(theme: str, rows: slice, place: str) -> go.Figure:  # some of the domains, in the same order
+        domains = list(dict.fromkeys(blocks["domain_key"]))[rows]
+        some = blocks[blocks["domain_key"].isin(domains)]
+        return charts.block_timeline(
+            some,
+            start=f.start,
+            end=f.end,
+            title=f"{title} ({place})",
+            caption=caption,
+            source=source,
+            lang=lg,
+            theme=theme,
+        )
+
+    return KeyFigure("website_blocking", title, caption, source, n, build, part=part)
 
 
 # -- ranked counts -------------------------------------------------------------------------------
@@ -275,7 +323,7 @@ def key_figures(query: Query, f: Filters, theme: str = "screen", events: bool = 
     figures.append(kind_monthly(data, kind_filters(f, "detention"), "detention", "subcategory", events))
     figures.append(blockings_figure(data, kind_filters(f, "website_blocking")))
     figures.append(kind_monthly(data, kind_filters(f, "court_outcome"), "court_outcome", "subcategory", events))
-    return [kf.themed(theme) for kf in figures]
+    return [part for kf in figures for part in kf.fitted(theme)]
 
 
 # -- KPIs -------------------------------------------------------------------------------------
@@ -416,7 +464,12 @@ def published_figure(f: Filters, published: pd.DataFrame) -> KeyFigure | None:
     def build(theme: str) -> go.Figure:
         return charts.documented_vs_published(table, title=title, caption=caption, source=source, lang=lg, theme=theme)
 
-    return KeyFigure("published", title, caption, source, len(rows), build)
+    def part(theme: str, some: slice, place: str) -> go.Figure:
+        return charts.documented_vs_published(
+            table.iloc[some], title=f"{title} ({place})", caption=caption, source=source, lang=lg, theme=theme
+        )
+
+    return KeyFigure("published", title, caption, source, len(rows), build, part=part)
 
 
 def filters_text(f: Filters) -> str:
