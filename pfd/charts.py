@@ -201,6 +201,22 @@ def _legend_width(name: str, theme: Theme) -> float:
     return max(len(line) for line in name.split("<br>")) * theme.font_size * 0.62 + 45
 
 
+def side_legend(fig: go.Figure, theme: Theme, left: int = 70) -> int:
+    """On a fixed-height theme (projector, slide), a legend that would take three rows or more
+    above the plot goes beside it instead (long names on two lines): returns the column's width
+    in pixels (0: the legend stays above). The height goes to the plot; the width is spare."""
+    shown = [t for t in fig.data if getattr(t, "showlegend", None) is not False and t.name]
+    if not theme.fit_height or not shown:
+        return 0
+    names = [t.name for t in shown]
+    if legend_height(names, theme, left) < 3 * 1.75 * theme.font_size:
+        return 0
+    for t in shown:
+        if len(t.name) > 18 and "<br>" not in t.name:
+            t.name = "<br>".join(textwrap.wrap(t.name, width=max(14, (len(t.name) + 1) // 2)))
+    return int(max(_legend_width(t.name, theme) for t in shown)) + 10
+
+
 def fold_legend(fig: go.Figure, theme: Theme, left: int = 70) -> None:
     """Put the longest legend entries on two lines when they would make plotly's legend grid a
     single column (one entry per row): "Forced psychiatric commitment" and the like. In place."""
@@ -259,6 +275,7 @@ def decorate(
     extra_top: int = 0,
     left: int = 70,
     fixed: bool = False,
+    legend_right: int = 0,
 ) -> go.Figure:
     """Title and caption (and a note) at the top, the source line at the bottom, inside the figure.
 
@@ -267,15 +284,17 @@ def decorate(
     under the x axis's labels and title (``axis_depth``), ``source_pad`` above the bottom edge.
     Call it after the x axis is set up (ticks, angle, title).
     ``fixed``: axes that do not pan or zoom (the selectable charts of the pages).
+    ``legend_right``: the legend as a column of that width right of the plot (``side_legend``).
     """
     th = theme_of(theme)
     title_lines = _wrap(title, th, th.title_size, glyph=0.64)  # titles are larger, Cyrillic is wider
     cap_lines = _wrap(caption, th, th.caption_size) + (_wrap(note, th, th.caption_size) if note else [])
     src_lines = _wrap(source, th, th.caption_size)
     src_size = max(th.caption_size - 1, 10)
-    fold_legend(fig, th, left)
+    if not legend_right:
+        fold_legend(fig, th, left)
     legend_names = [t.name for t in fig.data if getattr(t, "showlegend", None) is not False and t.name]
-    legend_px = legend_height(legend_names, th, left)
+    legend_px = 0 if legend_right else legend_height(legend_names, th, left)
     head = int(len(title_lines) * th.title_size * 1.3 + len(cap_lines) * th.caption_size * 1.45 + 24)
     top = head + legend_px + extra_top + 12
     pad = source_pad(th)
@@ -307,7 +326,7 @@ def decorate(
         font=dict(family=th.font_family, size=th.font_size, color=th.font_color),
         paper_bgcolor=th.paper,
         plot_bgcolor=th.paper,
-        margin=dict(l=left, r=30, t=top, b=bottom, autoexpand=True),
+        margin=dict(l=left, r=30 + legend_right, t=top, b=bottom, autoexpand=True),
         height=height,
         # above event lanes the legend hangs from the caption (it may take fewer rows than reserved on a
         # wide screen: the space left is then above the lanes, not between caption and legend); else it
@@ -322,6 +341,10 @@ def decorate(
             traceorder="normal",
         ),
     )
+    if legend_right:  # a column beside the plot, from the top of the event lanes down
+        fig.update_layout(
+            legend=dict(orientation="v", x=1.0, xanchor="left", xref="paper", yanchor="top", y=1 + extra_top / plot_px)
+        )
     if th.width:
         fig.update_layout(width=th.width)
     fig.add_annotation(
@@ -690,9 +713,10 @@ def monthly_bars(
         fig.update_yaxes(dtick=1)
     monitored = data.groupby("month")["monitored"].first().reindex(months).fillna(True).astype(bool).tolist()
     add_unmonitored(fig, months, monitored, lang)
-    marks = event_lanes(events, months, lang, th)
+    side = side_legend(fig, th)  # (the event labels then have a narrower plot)
+    marks = event_lanes(events, months, lang, replace(th, hint=th.assumed_width - side) if side else th)
     lanes = 1 + max((m.lane for m in marks), default=-1)
-    decorate(fig, title, caption, source, th, note=note, extra_top=lanes * lane_px(th), fixed=True)
+    decorate(fig, title, caption, source, th, note=note, extra_top=lanes * lane_px(th), fixed=True, legend_right=side)
     add_events(fig, marks, th)
     return fig
 

@@ -45,7 +45,8 @@ CSS = """
 .stApp p, .stApp li, .stApp label, .stApp button p { font-size: 22px !important; color: #000000; }
 .stApp h1 { font-size: 44px !important; } .stApp h2 { font-size: 38px !important; } .stApp h3 { font-size: 32px !important; }
 [data-testid="stCaptionContainer"] p { font-size: 20px !important; color: #222222 !important; }
-.stApp p.pfd-filters { font-size: 24px !important; font-weight: 700; margin: 0; line-height: 1.25; }
+.stApp p.pfd-filters { font-size: 24px !important; font-weight: 700; margin: 0; line-height: 1.25;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .pfd-kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 18px; margin-top: 12px; }
 .pfd-kpi { border-left: 8px solid #0072B2; padding: 6px 14px; }
 .pfd-kpi .v { font-size: 72px; font-weight: 700; line-height: 1.1; color: #000; }
@@ -69,7 +70,9 @@ def filters_banner(f: Filters) -> None:
     """The filters in force, said once (escaped: outlet and place names come from the data)."""
     from report.figures import filters_text
 
-    st.html(f'<p class="pfd-filters">{_esc(filters_text(f))}</p>')
+    # one line, so that the chart keeps its height (cut with "…" when long; whole on hover)
+    text = _esc(filters_text(f))
+    st.html(f'<p class="pfd-filters" title="{text}">{text}</p>')
 
 
 def _esc(text: str) -> str:

@@ -110,3 +110,23 @@ def test_many_context_events_share_labels_per_month_on_a_projector_and_keep_thei
     assert sorted(x for label in got for x in label.split(" · ")) == sorted(s[0] for s in spans)
     periods = sum(1 for s in spans if s[2] is not None)
     assert bands(fig) == bands(screen) == periods
+
+
+def test_a_long_legend_goes_beside_the_plot_on_a_projector():
+    """Seven detention types take three legend rows above a 1000 px plot: on a projector (fixed
+    height) the legend is a column on the right and the plot keeps the height; on screen it stays
+    above."""
+    months = [date(2020, m, 1) for m in range(1, 13)]
+    from pfd.vocab import DETENTION_TYPE
+
+    codes = [c for c in DETENTION_TYPE.codes if c != "unknown"][:7]
+    data = pd.DataFrame(
+        [{"month": m, "key": c, "n": 1, "monitored": True} for m in months for c in codes]
+    )  # fmt: skip
+    text = dict(title="Detentions by month and type", caption="84 incidents", source="Source: a report")
+    kw = dict(vocab=DETENTION_TYPE, kind="detention", **text)
+    fig = export.title_clearance(charts.monthly_bars(data, theme="projector", **kw))
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x == 1.0
+    assert fig.layout.margin.r > 200 and fig.layout.height <= charts.THEMES["projector"].fit_height
+    screen = charts.monthly_bars(data, **kw)
+    assert screen.layout.legend.orientation == "h" and screen.layout.margin.r == 30
