@@ -11,6 +11,7 @@ import pytest
 
 from pfd import charts, export
 from pfd.filters import Filters
+from pfd.vocab import DETENTION_TYPE
 from report import figures
 
 F = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
@@ -117,8 +118,6 @@ def test_a_long_legend_goes_beside_the_plot_on_a_projector():
     height) the legend is a column on the right and the plot keeps the height; on screen it stays
     above."""
     months = [date(2020, m, 1) for m in range(1, 13)]
-    from pfd.vocab import DETENTION_TYPE
-
     codes = [c for c in DETENTION_TYPE.codes if c != "unknown"][:7]
     data = pd.DataFrame(
         [{"month": m, "key": c, "n": 1, "monitored": True} for m in months for c in codes]
