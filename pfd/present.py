@@ -95,7 +95,7 @@ def slides_nav(n: int, lang: str, f: Filters | None = None) -> int:
     """
     i = max(0, min(n - 1, int(st.session_state.get(SLIDE_KEY, 0))))
     st.session_state[SLIDE_KEY] = i
-    banner_col, prev_col, pos_col, next_col, exit_col = st.columns([6, 2, 1, 2, 1.4], vertical_alignment="center")
+    banner_col, prev_col, pos_col, next_col, exit_col = st.columns([7.4, 2, 1.1, 2, 1.8], vertical_alignment="center")
     if f is not None:
         with banner_col:
             filters_banner(f)
