@@ -27,7 +27,7 @@ views.figure_row(
     [
         ("court.decisions", k["court_outcomes"], None),
         ("kpi.convictions", k["convictions_people" if people else "convictions"], "kpi.help_convictions"),
-        ("court.acquittals", k["acquittals"], None),
+        ("court.acquittals", k["acquittals"], "court.help_acquittals"),
     ],
 )
 views.figure_row(
@@ -106,7 +106,6 @@ with right:
         labels["unknown"] = i18n.t("court.bin_unknown", lg)
         bin_of["unknown"] = unknown
     bins = pd.DataFrame({"key": list(bin_of), "n": [len(v) for v in bin_of.values()]})
-    total_years = float(months.sum()) / 12 if len(months) else 0.0
     sentences_source = charts.source_line(app.source_names(incidents), len(custodial), lg, "cases")
     sel = app.chart(
         app.builder(
@@ -117,7 +116,7 @@ with right:
                 "court.sentences_caption",
                 lg,
                 sentences=i18n.t("court.n_sentences", lg, count=len(custodial)),
-                years=i18n.t("court.n_years", lg, count=views.rounded(total_years, 1)),
+                years=i18n.t("court.n_years", lg, count=views.rounded(k["prison_years"], 1)),  # the KPI's figure
                 period=i18n.period_label(f.start, f.end, lg),
             ),
             source=sentences_source,

@@ -821,3 +821,24 @@ def test_the_reference_comparison_catches_a_wrong_projection(rules_build, mutati
         except AssertionError:
             failed += 1
     assert failed
+
+
+@pytest.mark.parametrize("which", ["rules_build", "fixture_build", "shipped_build", "synthetic_build"])
+def test_verdict_counts_and_prison_years_agree_with_the_case_list(which, request):
+    """The court page's cards and sentence caption come from ``kpis``, its verdict chart and the
+    cases behind it from ``court_cases``: the two must agree for any filter state."""
+    q = Query(request.getfixturevalue(which))
+    for f in random_states(q, seed=sum(map(ord, which)) + 1, count=24) + [q.default_filters()]:
+        k, cases = q.kpis(f), q.court_cases(f)
+        status = cases["status"].value_counts() if len(cases) else pd.Series(dtype="int64")
+        custodial = cases[(cases["status"] == "conviction") & cases["custodial"]] if len(cases) else cases
+        months = float(custodial["sentence_months"].sum()) if len(custodial) else 0.0
+        assert (k["convictions"], k["overturned"]) == (
+            int(status.get("conviction", 0)),
+            int(status.get("overturned", 0)),
+        ), f
+        # the "Acquittals" card counts acquittals dated in the period, also those that overturned a
+        # conviction of the period, which the chart by case shows as "Convicted, later acquitted"
+        acquitted = int(status.get("acquittal", 0))
+        assert acquitted <= k["acquittals"] <= acquitted + k["overturned"], f
+        assert k["prison_years"] == pytest.approx(months / 12), f
