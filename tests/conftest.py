@@ -1,4 +1,4 @@
-"""Shared fixtures: a compiled fixture build in a temp folder."""
+"""Shared fixtures: a compiled fixture build in a temp folder, and the dashboard in AppTest over it."""
 
 from __future__ import annotations
 
@@ -18,3 +18,39 @@ def fixture_build(tmp_path_factory) -> Path:
     out = root / "processed"
     assert etl_main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
     return out
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def open_app(fixture_build, monkeypatch):
+    """Open the dashboard in AppTest (a session of its own) over the fixture build, optionally
+    with a query string: ``open_app({"lang": "ru"})``; fails on an exception box."""
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PFD_PROCESSED_DIR", str(fixture_build))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    # AppTest resets PagesManager.uses_pages_directory before every run, and a pages/ folder
+    # beside the entry then switches it to legacy folder mode, which skips the entry (and its
+    # shared filters) after switch_page. Keep st.navigation (v2) mode, as a real server does.
+    original_init = PagesManager.__init__
+
+    def v2_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", v2_init)
+
+    def make(params: dict | None = None) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for k, v in (params or {}).items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return make

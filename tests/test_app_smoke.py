@@ -4,33 +4,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
 
 @pytest.fixture
-def at(fixture_build, monkeypatch):
-    monkeypatch.setenv("PFD_PROCESSED_DIR", str(fixture_build))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    # AppTest resets PagesManager.uses_pages_directory before every run, and a pages/ folder
-    # beside the entry then switches it to legacy folder mode, which skips the entry (and its
-    # shared filters) after switch_page. Keep st.navigation (v2) mode, as a real server does.
-    original_init = PagesManager.__init__
-
-    def v2_init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", v2_init)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.run()
-    assert not app.exception
-    return app
+def at(open_app):
+    return open_app()
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -230,36 +229,6 @@ def test_slug_for_file_names():
 # -- the same through the app: a link with a period outside the data ---------------------------
 
 
-@pytest.fixture
-def open_link(fixture_build, monkeypatch):
-    """Open the dashboard (AppTest, its own session) with a query string; the fixture data span
-    Jan 2019 – Dec 2020."""
-    import streamlit
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("PFD_PROCESSED_DIR", str(fixture_build))
-    streamlit.cache_data.clear()
-    streamlit.cache_resource.clear()
-    original_init = PagesManager.__init__
-
-    def v2_init(self, *args, **kwargs):  # keep st.navigation (v2) mode, see tests/test_app_smoke.py
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", v2_init)
-
-    def make(params: dict) -> AppTest:
-        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return make
-
-
 @pytest.mark.parametrize(
     ("params", "period"),
     [
@@ -269,8 +238,8 @@ def open_link(fixture_build, monkeypatch):
         ({"from": "2020-05", "to": "2020-02"}, ("2020-02", "2020-05")),
     ],
 )
-def test_a_link_with_a_period_outside_the_data_shows_the_data_and_says_so(open_link, params, period):
-    at = open_link(params)
+def test_a_link_with_a_period_outside_the_data_shows_the_data_and_says_so(open_app, params, period):
+    at = open_app(params)
     f = at.session_state["pfd_filters"]
     assert (f"{f.start:%Y-%m}", f"{f.end:%Y-%m}") == period
     # the sidebar shows that period and the URL is rewritten to it

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from pfd import app, export, i18n, views
@@ -28,31 +26,6 @@ STATES = {
 }
 
 
-@pytest.fixture
-def new_app(fixture_build, monkeypatch):
-    """A fresh AppTest (its own session) over the fixture build, optionally opened with a query string."""
-    monkeypatch.setenv("PFD_PROCESSED_DIR", str(fixture_build))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    original_init = PagesManager.__init__
-
-    def v2_init(self, *args, **kwargs):  # keep st.navigation (v2) mode, see tests/test_app_smoke.py
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", v2_init)
-
-    def make(params: dict | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for k, v in (params or {}).items():
-            at.query_params[k] = v
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return make
-
-
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -62,8 +35,8 @@ def captions(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize("state", list(STATES))
-def test_every_page_renders_without_exception(new_app, state):
-    at = new_app(STATES[state])
+def test_every_page_renders_without_exception(open_app, state):
+    at = open_app(STATES[state])
     for page in PAGES:
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, state, at.exception)
@@ -74,18 +47,18 @@ def test_every_page_renders_without_exception(new_app, state):
             assert i18n.t("list.empty", "en") in [x.value for x in at.info], (page, at.info)
 
 
-def test_empty_period_shows_zero_kpis_and_a_clear_message(new_app):
-    at = new_app(STATES["empty"])
+def test_empty_period_shows_zero_kpis_and_a_clear_message(open_app):
+    at = open_app(STATES["empty"])
     m = metrics(at)
     assert (m["Incidents"], m["Physical assaults"], m["Detentions"], m["Convictions"]) == ("0", "0", "0", "0")
     assert m["Prison sentences (years)"] == "0.0"
 
 
-def test_a_link_opens_the_same_filters_and_kpis_as_setting_them_by_hand(new_app):
+def test_a_link_opens_the_same_filters_and_kpis_as_setting_them_by_hand(open_app):
     params = {"from": "2020-02", "to": "2020-12", "kind": "detention,physical_assault", "role": "journalist",
               "count": "people", "lang": "ru"}  # fmt: skip
-    by_link = new_app(params)
-    by_hand = new_app()
+    by_link = open_app(params)
+    by_hand = open_app()
     by_hand.sidebar.selectbox(key="w_from_en").set_value(date(2020, 2, 1))
     by_hand.sidebar.multiselect(key="w_kind_en").set_value(["detention", "physical_assault"])
     by_hand.sidebar.multiselect(key="w_role_en").set_value(["journalist"])
@@ -99,8 +72,8 @@ def test_a_link_opens_the_same_filters_and_kpis_as_setting_them_by_hand(new_app)
     assert {k: by_hand.query_params[k] for k in by_hand.query_params.keys()} == params
 
 
-def test_every_page_sees_the_shared_filters(new_app):
-    at = new_app()
+def test_every_page_sees_the_shared_filters(open_app):
+    at = open_app()
     at.sidebar.multiselect(key="w_role_en").set_value(["blogger"]).run()
     expected = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31), roles=("blogger",))
     for page in PAGES:
@@ -113,19 +86,19 @@ def test_every_page_sees_the_shared_filters(new_app):
     assert app.plain("1 incident · Jan\u2009–\u2009Dec 2020 · detentions · blogger") in captions(at)
 
 
-def test_overview_kpis_equal_independent_counts(new_app, fixture_build):
+def test_overview_kpis_equal_independent_counts(open_app, fixture_build):
     inc = pd.read_parquet(fixture_build / "incidents.parquet")
     year = pd.to_datetime(inc["date"]).dt.year
     in_2020 = inc[year == 2020]  # every fixture date in 2020 is known to the day or month
-    m = metrics(new_app())
+    m = metrics(open_app())
     assert m["Incidents"] == str(len(in_2020))
     assert m["Physical assaults"] == str(int((in_2020["category"] == "physical_assault").sum()))
     assert m["Detentions"] == str(int((in_2020["category"] == "detention").sum()))
     assert (m["Websites blocked at period end"], m["Convictions"], m["Prison sentences (years)"]) == ("1", "2", "4.3")
 
 
-def test_people_page_finds_a_spelling_variant_and_draws_one_timeline(new_app):
-    at = new_app({"person": "persson"})
+def test_people_page_finds_a_spelling_variant_and_draws_one_timeline(open_app):
+    at = open_app({"person": "persson"})
     at.switch_page("pages/people.py").run()
     assert not at.exception, at.exception
     assert at.text_input(key="pfd_person").value == "persson"
@@ -154,9 +127,9 @@ def image_buttons(at: AppTest) -> dict[str, list[str]]:
 
 
 @pytest.mark.skipif(export.unavailable_reason() is not None, reason="image buttons need Chromium on the server")
-def test_every_chart_offers_png_and_svg_and_the_overview_the_report(new_app):
+def test_every_chart_offers_png_and_svg_and_the_overview_the_report(open_app):
     """Each chart on each page has its PNG and SVG buttons (keyed after the chart); none is left out."""
-    at = new_app(STATES["full"])
+    at = open_app(STATES["full"])
     for page in ("overview", "assaults", "detentions", "blockings", "court", "context"):
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
@@ -168,9 +141,9 @@ def test_every_chart_offers_png_and_svg_and_the_overview_the_report(new_app):
         assert (labels[:2] == report) is (page == "overview"), (page, labels)
 
 
-def test_without_chromium_a_sentence_replaces_the_image_and_deck_buttons(new_app, monkeypatch, tmp_path):
+def test_without_chromium_a_sentence_replaces_the_image_and_deck_buttons(open_app, monkeypatch, tmp_path):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
-    at = new_app(STATES["full"])
+    at = open_app(STATES["full"])
     assert image_buttons(at) == {}
     assert [b.label for b in at.get("download_button")][:1] == [i18n.t("export.report", "en")]
     assert i18n.t("export.deck", "en") not in [b.label for b in at.get("download_button")]
@@ -179,8 +152,8 @@ def test_without_chromium_a_sentence_replaces_the_image_and_deck_buttons(new_app
     assert i18n.t("export.deck_unavailable", "en") in said
 
 
-def test_methodology_renders_the_declared_rules_and_offers_downloads(new_app):
-    at = new_app()
+def test_methodology_renders_the_declared_rules_and_offers_downloads(open_app):
+    at = open_app()
     at.switch_page("pages/methodology.py").run()
     text = " ".join(m.value for m in at.markdown)
     rule = next(m.value for m in at.markdown if m.value.startswith("- Convictions"))
@@ -288,8 +261,8 @@ def test_translations_have_the_same_keys_and_placeholders_as_english():
             assert key in cat, (lang, key)
 
 
-def test_reset_restores_the_default_filters_and_a_language_switch_keeps_them(new_app):
-    at = new_app()
+def test_reset_restores_the_default_filters_and_a_language_switch_keeps_them(open_app):
+    at = open_app()
     at.sidebar.multiselect(key="w_role_en").set_value(["blogger"])
     at.sidebar.selectbox(key="w_from_en").set_value(date(2020, 6, 1)).run()
     at.sidebar.selectbox(key="w_lang").set_value("az").run()
@@ -335,12 +308,12 @@ def _figure_texts(chart) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", [x for x in LANGUAGES if x != "en"])
-def test_no_english_left_on_any_page(new_app, lang):
+def test_no_english_left_on_any_page(open_app, lang):
     """?lang=ru / ?lang=az: headers, captions, KPI labels and every chart's title, axes, legend and
     annotations carry no English text of the app's own (names and sources stay as recorded)."""
     english = _english_fragments()
     assert len(english) > 100  # the check has something to look for
-    at = new_app({"lang": lang, **STATES["full"]})
+    at = open_app({"lang": lang, **STATES["full"]})
     for page in (*PAGES, "context"):
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
@@ -355,10 +328,10 @@ def test_no_english_left_on_any_page(new_app, lang):
         assert not left, (page, lang, left[:5])
 
 
-def test_kind_pages_cards_agree_with_the_overview(new_app):
+def test_kind_pages_cards_agree_with_the_overview(open_app):
     """Each kind page's own count card shows the number the overview shows for that kind, and
     every card holds a number."""
-    at = new_app(STATES["full"])
+    at = open_app(STATES["full"])
     overview = metrics(at)
     for page, label in (
         ("assaults", "kpi.assaults"),

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import zipfile
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from pptx import Presentation
@@ -244,25 +243,8 @@ def test_cli_writes_both_files(fixture_build, tmp_path):
 
 
 @pytest.fixture
-def presenting_app(fixture_build, monkeypatch):
-    import streamlit as st
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("PFD_PROCESSED_DIR", str(fixture_build))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    original_init = PagesManager.__init__
-
-    def v2_init(self, *args, **kwargs):  # keep st.navigation mode (see tests/test_app_smoke.py)
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", v2_init)
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60)
-    at.query_params["present"] = "1"
-    at.query_params["lang"] = "ru"
-    return at.run()
+def presenting_app(open_app):
+    return open_app({"present": "1", "lang": "ru"})
 
 
 def test_presentation_mode_steps_through_the_key_figures(presenting_app):
