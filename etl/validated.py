@@ -1056,10 +1056,10 @@ def finish_incidents(
     con.register("asked_id", pa.table({"id": asked}))
     try:
         dup = _one_array(
-            con.sql("SELECT id FROM every_id WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1").to_arrow_table()["id"]
+            arrow_of(con, "SELECT id FROM every_id WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1")["id"]
         )
         known = _one_array(
-            con.sql("SELECT id FROM asked_id SEMI JOIN every_id USING (id) WHERE id IS NOT NULL").to_arrow_table()["id"]
+            arrow_of(con, "SELECT id FROM asked_id SEMI JOIN every_id USING (id) WHERE id IS NOT NULL")["id"]
         )
     finally:
         con.unregister("every_id")
