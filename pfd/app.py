@@ -148,10 +148,10 @@ def builder(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable
 
 
 def _title_words(fig) -> str:
-    """A figure's title as plain text (its lines joined, the caption under it left out)."""
+    """A figure's title as plain text (its lines joined; the caption is its subtitle)."""
     import html
 
-    text = re.sub(r"<[^>]*>", " ", (fig.layout.title.text or "").split("<span")[0])
+    text = re.sub(r"<[^>]*>", " ", fig.layout.title.text or "")
     return html.unescape(" ".join(text.split()))
 
 

@@ -85,19 +85,24 @@ MIN_PLOT_PX = 180  # a plot is never squeezed below this to fit a theme's height
 
 
 def title_clearance_px(title_size: int, pad: int = 12) -> int:
-    """What ``export.title_clearance`` adds above a two-line title (title<br>caption) of this size."""
+    """What ``export.title_clearance`` adds above a title of several lines of this size."""
     return max(0, round(title_size * 0.95) + 10 - pad)
 
 
-def height_floor(th: Theme) -> int:
+def title_lines_of(fig: go.Figure) -> int:
+    return 1 + (fig.layout.title.text or "").count("<br>")
+
+
+def height_floor(th: Theme, title_lines: int = 1) -> int:
     """A figure's least height: the theme's, but within its ``fit_height`` once the title is cleared."""
-    return min(th.height, fit_limit(th)) if th.fit_height else th.height
+    return min(th.height, fit_limit(th, title_lines)) if th.fit_height else th.height
 
 
-def fit_limit(th: Theme) -> int:
-    """The height a figure of a fixed-height theme may have before ``export.title_clearance``."""
+def fit_limit(th: Theme, title_lines: int = 1) -> int:
+    """The height a figure of a fixed-height theme may have before ``export.title_clearance``
+    (which moves a title of several lines down)."""
     assert th.fit_height is not None
-    return th.fit_height - title_clearance_px(th.title_size)
+    return th.fit_height - (title_clearance_px(th.title_size) if title_lines > 1 else 0)
 
 
 def rows_meta(fig: go.Figure, rows: int, row_px: int) -> None:
@@ -260,6 +265,19 @@ def axis_depth(fig: go.Figure, theme: Theme) -> int:
     return int(depth)
 
 
+def head_px(title_lines: int, caption_lines: int, theme: Theme) -> int:
+    """Where the caption (plotly's subtitle) ends, from the top of the canvas, before
+    ``export.title_clearance`` moves a title of several lines (and all under it) down. Measured
+    in Chromium (plotly.js 4): a one-line title's box ends 12 px (its pad) + 1 em down; plotly
+    lifts a title of several lines, so its second line ends only 0.6 em lower, each further one
+    1.3 em; the subtitle starts 1.6 em of its own font under the title and spaces its lines
+    1.3 em, and a one-line subtitle sits 0.7 em lower than the first of several."""
+    ts, cs = theme.title_size, theme.caption_size
+    more = 0.0 if title_lines <= 1 else 0.6 + 1.3 * (title_lines - 2)
+    caption = cs * (2.6 if caption_lines <= 1 else 1.3 * caption_lines + 0.6)
+    return int(12 + ts * (1 + more) + caption + 2)
+
+
 def source_pad(theme: Theme) -> int:
     """Space between the source line and the figure's bottom edge (more on a projector)."""
     return max(10, round(theme.caption_size * 0.8))
@@ -271,7 +289,7 @@ def decorate(
     caption: str,
     source: str,
     theme: str | Theme = "screen",
-    note: str | None = None,
+    note: str | list[str] | None = None,
     extra_top: int = 0,
     left: int = 70,
     fixed: bool = False,
@@ -288,14 +306,15 @@ def decorate(
     """
     th = theme_of(theme)
     title_lines = _wrap(title, th, th.title_size, glyph=0.64)  # titles are larger, Cyrillic is wider
-    cap_lines = _wrap(caption, th, th.caption_size) + (_wrap(note, th, th.caption_size) if note else [])
+    notes = [note] if isinstance(note, str) else list(note or [])
+    cap_lines = _wrap(caption, th, th.caption_size) + [x for n in notes if n for x in _wrap(n, th, th.caption_size)]
     src_lines = _wrap(source, th, th.caption_size)
     src_size = max(th.caption_size - 1, 10)
     if not legend_right:
         fold_legend(fig, th, left)
     legend_names = [t.name for t in fig.data if getattr(t, "showlegend", None) is not False and t.name]
     legend_px = 0 if legend_right else legend_height(legend_names, th, left)
-    head = int(len(title_lines) * th.title_size * 1.3 + len(cap_lines) * th.caption_size * 1.45 + 24)
+    head = head_px(len(title_lines), len(cap_lines), th)
     top = head + legend_px + extra_top + 12
     pad = source_pad(th)
     src_px = int(len(src_lines) * src_size * 1.35)
@@ -307,14 +326,17 @@ def decorate(
         + (len(title_lines) - 1) * th.title_size
         + legend_px // 2
     )
-    if th.fit_height and height > fit_limit(th):  # event lanes and long captions take from the plot
-        height = max(fit_limit(th), top + bottom + MIN_PLOT_PX)
+    if th.fit_height and height > fit_limit(th, len(title_lines)):  # event lanes, long captions take from the plot
+        height = max(fit_limit(th, len(title_lines)), top + bottom + MIN_PLOT_PX)
     plot_px = max(height - top - bottom, 120)
     height = max(height, top + bottom + plot_px)
     caption_html = "<br>".join(_esc(x) for x in cap_lines)
     fig.update_layout(
         title=dict(
-            text=f"{'<br>'.join(_esc(x) for x in title_lines)}<br><span style='font-size:{th.caption_size}px'>{caption_html}</span>",
+            text="<br>".join(_esc(x) for x in title_lines),
+            # the caption as plotly's subtitle: its lines spaced by its own font (lines of the
+            # title's text are spaced by the title's font: 44 px a caption line on a projector)
+            subtitle=dict(text=caption_html, font=dict(size=th.caption_size, color=th.font_color)),
             x=0.01,
             xanchor="left",
             y=1,
@@ -974,7 +996,11 @@ def block_timeline(
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
     decorate(fig, title, caption, source, th, left=label_margin(order, th), fixed=True)
     row = max(26, int(th.font_size * 1.35))  # the "since 2017" text inside a bar stays legible
-    fig.update_layout(height=max(height_floor(th), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(order)))
+    fig.update_layout(
+        height=max(
+            height_floor(th, title_lines_of(fig)), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(order)
+        )
+    )
     rows_meta(fig, len(order), row)
     return fig
 
@@ -1043,7 +1069,11 @@ def documented_vs_published(
     decorate(fig, title, caption, source, th, left=left, fixed=True)
     # two bars with their texts per figure; on a projector or a slide the whole list fits a 1080p screen
     row = 58 if th.name == "screen" else int(th.font_size * 2.1)
-    fig.update_layout(height=max(height_floor(th), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(labels)))
+    fig.update_layout(
+        height=max(
+            height_floor(th, title_lines_of(fig)), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(labels)
+        )
+    )
     rows_meta(fig, len(labels), row)
     return fig
 

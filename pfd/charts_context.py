@@ -58,24 +58,10 @@ def _esc(text: object) -> str:
 def _frame(
     fig: go.Figure, title: str, captions: list[str], source: str, th: Theme, height: int | None = None
 ) -> go.Figure:
-    """``pfd.charts.decorate`` plus further caption lines. The title block is anchored to the top
-    of the plot area, above the legend (a multi-line title anchored to the top of the canvas is
-    clipped by some renderers)."""
-    fig = decorate(fig, title, captions[0], source, th)
+    """``pfd.charts.decorate`` with further caption lines (each its own paragraph of the caption)."""
+    fig = decorate(fig, title, captions[0], source, th, note=[c for c in captions[1:] if c])
     if height:
         fig.update_layout(height=height)
-    extra = [c for c in captions[1:] if c]
-    if extra:
-        fig.layout.title.text += "".join(
-            f"<br><span style='font-size:{th.caption_size}px'>{_esc(c)}</span>" for c in extra
-        )
-        fig.update_layout(margin_t=fig.layout.margin.t + int(th.caption_size * 1.6) * len(extra))
-    # plotly anchors a multi-line title by its first line: lift it by the lines below it too
-    shown = sum(1 for t in fig.data if t.showlegend is not False and t.name)
-    plot_h = (fig.layout.height or th.height) - fig.layout.margin.t - fig.layout.margin.b
-    lines_below = 1 + len(extra)
-    pad = int(0.02 * plot_h + (th.font_size * 1.8 if shown > 1 else 0) + 8 + lines_below * th.title_size * 1.25)
-    fig.update_layout(title=dict(yref="paper", y=1, yanchor="bottom", pad=dict(t=0, b=pad)))
     return fig
 
 

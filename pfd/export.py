@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import os
-import re
 import shutil
 import threading
 from collections.abc import Iterable
@@ -68,8 +67,6 @@ def unavailable_reason() -> str | None:
 
 # -- re-theming ---------------------------------------------------------------------------------
 
-_FONT_SIZE_CSS = re.compile(r"font-size:\s*(\d+)px")
-
 
 def theme_of_figure(fig: go.Figure) -> charts.Theme:
     """The theme a figure was built with, recognised by its title size (screen when unsure)."""
@@ -99,13 +96,13 @@ def retheme(fig: go.Figure, theme: str | charts.Theme = "export") -> go.Figure:
     out = go.Figure(fig)
     lay = out.layout
 
-    title_text = lay.title.text
-    if title_text:
-        title_text = _FONT_SIZE_CSS.sub(f"font-size:{th.caption_size}px", title_text)
     m = lay.margin
     out.update_layout(
         font=dict(family=th.font_family, size=th.font_size, color=th.font_color),
-        title=dict(text=title_text, font=dict(size=th.title_size, color=th.font_color)),
+        title=dict(
+            font=dict(size=th.title_size, color=th.font_color),
+            subtitle=dict(font=dict(size=th.caption_size, color=th.font_color)),
+        ),
         paper_bgcolor=th.paper,
         plot_bgcolor=th.paper,
         margin=dict(l=_scaled(m.l, s), r=_scaled(m.r, s), t=_scaled(m.t, s), b=_scaled(m.b, s)),
@@ -138,7 +135,7 @@ def retheme(fig: go.Figure, theme: str | charts.Theme = "export") -> go.Figure:
 
 
 def title_clearance(fig: go.Figure) -> go.Figure:
-    """Keep a two-line title (title<br>caption) inside the canvas; idempotent, in place.
+    """Keep a title of several lines (a long one, wrapped) inside the canvas; idempotent, in place.
 
     plotly.js places a multi-line title anchored ``top`` about one title line too high, so the
     first line is cut at the canvas edge. The pad moves it down; the top margin and the height

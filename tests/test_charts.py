@@ -58,9 +58,10 @@ def test_monthly_bars_traces_totals_and_every_month():
 
 def test_monthly_bars_carry_title_caption_source_and_events():
     fig = charts.monthly_bars(grid({(3, "detention"): 1}), **TEXT, events=EVENTS, note="Not drawn by month: 2")
-    assert fig.layout.title.text.startswith("Incidents by month<br>")
-    assert "7 incidents · Jan – Dec 2020" in fig.layout.title.text
-    assert "Not drawn by month: 2" in fig.layout.title.text
+    assert fig.layout.title.text == "Incidents by month"
+    # the caption and the note are the subtitle, spaced by their own font
+    assert fig.layout.title.subtitle.text == "7 incidents · Jan – Dec 2020<br>Not drawn by month: 2"
+    assert fig.layout.title.subtitle.font.size == charts.THEMES["screen"].caption_size
     assert annotations(fig, "source-line") == ["Source: A · n = 7 incidents"]
     assert annotations(fig, "event") == ["Elections", "War", "Martial law"]
     assert len([s for s in shapes(fig, "event") if s.type == "rect" and s.yref == "y domain"]) == 2  # bands

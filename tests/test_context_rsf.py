@@ -243,7 +243,7 @@ def test_read_side_series_and_chart(rsf_build):
     assert 2012.5 in lines and 2021.5 in lines
     texts = [a.text for a in fig.layout.annotations]
     assert any(t.startswith("Source: RSF World Press Freedom Index; n = 20") for t in texts)
-    assert "comparable only within one method era" in fig.layout.title.text
+    assert "comparable only within one method era" in fig.layout.title.subtitle.text
     ru = charts_context.rsf_rank_figure(series, "ru")
     assert "2022: 154-е место из 180 стран" in ru.data[0].hovertext
     assert len(ru.data) == 1  # no score panel unless asked

@@ -79,10 +79,17 @@ def test_projector_theme_is_large_enough():
     assert th.title_size >= MIN_TITLE_PX and th.tick_size >= MIN_TICK_PX
 
 
-def test_title_clearance_is_idempotent(figures):
-    fig = go.Figure(figures["en"][0].fig)
-    once = export.title_clearance(fig).layout.title.pad.t
-    assert export.title_clearance(fig).layout.title.pad.t == once >= fig.layout.title.font.size
+def test_title_clearance_moves_a_title_of_several_lines_once():
+    built = charts.decorate(go.Figure(), "Incidents by month", "10 incidents", "Source", "export")
+    height, top = built.layout.height, built.layout.margin.t
+    one = export.title_clearance(go.Figure(built))
+    assert one.layout.title.pad.t == 12  # one line: plotly places it right
+    assert (one.layout.height, one.layout.margin.t) == (height, top)
+    two = go.Figure(built)
+    two.layout.title.text = "Incidents by month<br>(1/2)"
+    once = export.title_clearance(two).layout.title.pad.t
+    assert export.title_clearance(two).layout.title.pad.t == once >= two.layout.title.font.size
+    assert two.layout.height - height == two.layout.margin.t - top == once - 12
 
 
 def test_png_size_reads_the_header():
@@ -406,3 +413,31 @@ def test_charts_lay_out_cleanly_on_projectors_slides_and_screens(tmp_path):
     months = {(d.year, d.month) for d in LONG_EVENTS["start"]}
     some = measured["en/by-kind/projector/960px"]
     assert len(some["annotations"]) >= len(months) + 1 and some["axis"]
+
+
+@pytest.mark.browser
+def test_the_caption_ends_where_the_layout_expects_it(tmp_path):
+    """``charts.head_px`` (the room the builders leave for the title and caption) against where
+    plotly.js draws the caption's last line in Chromium: titles and captions of one to three lines
+    on every theme, after ``export.title_clearance``. Too little room puts the legend over the
+    caption; too much pushed slides below a 1280 x 720 projector."""
+    require_chromium()
+    figures, expected = [], {}
+    for theme in ("screen", "projector", "export"):
+        for title_lines in (1, 2, 3):
+            for caption_lines in (1, 2, 3):
+                fig = charts.decorate(go.Figure(go.Bar(x=["a"], y=[1])), "Title", "Caption", "Source", theme)
+                fig.layout.title.text = "<br>".join(["Incidents by month"] * title_lines)
+                fig.layout.title.subtitle.text = "<br>".join(["72 incidents · Jan – Dec 2020"] * caption_lines)
+                top = fig.layout.margin.t
+                export.title_clearance(fig)  # moves the title (and all under it) down by the same amount
+                name = f"{theme}/{title_lines}/{caption_lines}"
+                expected[name] = (
+                    charts.head_px(title_lines, caption_lines, charts.THEMES[theme]) + fig.layout.margin.t - top
+                )
+                figures.append((name, fig, 1100))
+    measured = measure(figures, tmp_path)
+    for name, want in expected.items():
+        captions = [t for t in measured[name]["title"] if t["t"].startswith("72 incidents")]
+        assert captions, name
+        assert abs(captions[-1]["b"][3] - want) <= 4, (name, captions[-1]["b"][3], want)
