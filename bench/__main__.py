@@ -335,18 +335,24 @@ def main(argv: list[str] | None = None) -> int:
         # machine; the headline figures are the best of each, the per-pair ratios show the spread
         floor_cmd = ["-c", FLOOR_SCRIPT, str(tmp / "raw"), str(tmp / "floor")]
         etl_cmd = ["-m", "etl", "--raw", str(tmp / "raw"), "--out", str(tmp / "processed"), "--quiet"]
-        pairs = []
+        # the ETL's work without any check (bench/unchecked.py): how much of the gap is the checks
+        unchecked_cmd = ["-m", "bench.unchecked", str(tmp / "raw"), str(tmp / "unchecked")]
+        pairs, unchecked = [], []
         for i in range(args.repeat):
             say(f"floor: pyarrow read_csv + write_parquet … ({i + 1}/{args.repeat})")
             floor_run = run_measured(floor_cmd)
+            say(f"the ETL's writing without checks … ({i + 1}/{args.repeat})")
+            unchecked.append(run_measured(unchecked_cmd)[0] / floor_run[0])
             say(f"ETL (validation on) … ({i + 1}/{args.repeat})")
             pairs.append((floor_run, run_measured(etl_cmd)))
         floor_s, floor_mb = min(f[0] for f, _ in pairs), min(f[1] for f, _ in pairs)
         etl_s, etl_mb = min(e[0] for _, e in pairs), min(e[1] for _, e in pairs)
         result["load_average_1m"] = round(os.getloadavg()[0], 2)  # other work on the machine meanwhile
+        result["unchecked_vs_floor"] = round(min(unchecked), 2)
         if args.repeat > 1:
             result["etl_vs_floor_pairs"] = [round(e[0] / f[0], 2) for f, e in pairs]
             result["etl_rss_vs_floor_pairs"] = [round(e[1] / f[1], 2) for f, e in pairs]
+            result["unchecked_vs_floor_pairs"] = [round(u, 2) for u in unchecked]
         say("naive pandas: read_csv + to_parquet …")
         pandas_s, pandas_mb = best_of(["-c", PANDAS_SCRIPT, str(tmp / "raw"), str(tmp / "pandas")], args.repeat)
         result.update(
