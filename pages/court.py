@@ -3,13 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from pfd import app, charts, i18n, views
+from pfd import app, i18n, views
 from pfd.vocab import OUTCOME
 from report import figures
 
 KIND = "court_outcome"
-# sentence-length bins in months: (key, lower bound inclusive, upper bound exclusive)
-BINS = (("lt1", 0, 12), ("1-3", 12, 36), ("3-5", 36, 60), ("5-7", 60, 84), ("7-10", 84, 120), ("10+", 120, None))
 
 # 1. select → get data
 f = views.page_filters(KIND)
@@ -55,84 +53,24 @@ def case_ids(keys) -> set[str]:
 
 
 # 3. convictions vs acquittals (per case, after appeals) and sentence lengths
+def narrow_to_cases(selected: list[list], counts, label) -> None:
+    """A selection of bars (verdicts, sentence bins) narrows the list to every decision of their cases."""
+    if selected:
+        chosen = [s[0] for s in selected]
+        members = counts.set_index("key")["case_keys"]
+        keys = [c for b in chosen if b in members for c in members[b]]
+        drill.narrow(case_ids(keys), ", ".join(label(b, lg) for b in chosen))
+
+
+verdicts, bins = figures.verdict_counts(cases), figures.sentence_bins(cases)
+years = views.rounded(k["prison_years"], 1)  # the KPI's figure, said in the sentences' caption
 left, right = st.columns(2)
 with left:
-    statuses = ("conviction", "overturned", "acquittal")
-    counts = cases["status"].value_counts() if len(cases) else pd.Series(dtype="int64")
-    data = pd.DataFrame({"key": statuses, "n": [int(counts.get(s, 0)) for s in statuses]})
-    n = int(data["n"].sum())
-    verdicts_source = charts.source_line(app.source_names(incidents), n, lg, "cases")
-    sel = app.chart(
-        app.builder(
-            charts.column_bars,
-            data,
-            title=i18n.t("court.verdicts_title", lg),
-            caption=i18n.t("court.verdicts_caption", lg, count=n, period=i18n.period_label(f.start, f.end, lg)),
-            source=verdicts_source,
-            lang=lg,
-            labels={s: i18n.t(f"court.status_{s}", lg) for s in statuses},
-            kind=KIND,
-            y_title=i18n.t("court.y_cases", lg),
-            width_hint=views.HALF,
-        ),
-        key="chart-verdicts",
-        select=True,
-    )
-    if sel:
-        chosen = {s[0] for s in sel}
-        drill.narrow(
-            case_ids(cases.loc[cases["status"].isin(chosen), "case_key"]),
-            ", ".join(i18n.t(f"court.status_{s}", lg) for s in chosen),
-        )
+    kf = figures.verdicts_figure(f, verdicts, incidents, width_hint=views.HALF)
+    narrow_to_cases(app.chart(kf, key="chart-verdicts", select=True), verdicts, figures.verdict_label)
 with right:
-    custodial = cases[(cases["status"] == "conviction") & cases["custodial"]] if len(cases) else cases
-    months = custodial["sentence_months"] if len(custodial) else pd.Series(dtype="float64")
-    bin_of = {}
-    for key, lo, hi in BINS:
-        hit = months[(months >= lo) & ((months < hi) if hi is not None else True)]
-        bin_of[key] = list(custodial.loc[hit.index, "case_key"])
-    unknown = list(custodial.loc[months.isna(), "case_key"]) if len(custodial) else []
-    labels = {
-        key: (
-            i18n.t("court.bin_lt1", lg)
-            if key == "lt1"
-            else i18n.t("court.bin_10plus", lg)
-            if key == "10+"
-            else i18n.t("court.bin_range", lg, a=lo // 12, b=hi // 12)
-        )
-        for key, lo, hi in BINS
-    }
-    if unknown:
-        labels["unknown"] = i18n.t("court.bin_unknown", lg)
-        bin_of["unknown"] = unknown
-    bins = pd.DataFrame({"key": list(bin_of), "n": [len(v) for v in bin_of.values()]})
-    sentences_source = charts.source_line(app.source_names(incidents), len(custodial), lg, "cases")
-    sel = app.chart(
-        app.builder(
-            charts.column_bars,
-            bins,
-            title=i18n.t("court.sentences_title", lg),
-            caption=i18n.t(
-                "court.sentences_caption",
-                lg,
-                sentences=i18n.t("court.n_sentences", lg, count=len(custodial)),
-                years=i18n.t("court.n_years", lg, count=views.rounded(k["prison_years"], 1)),  # the KPI's figure
-                period=i18n.period_label(f.start, f.end, lg),
-            ),
-            source=sentences_source,
-            lang=lg,
-            labels=labels,
-            kind=KIND,
-            y_title=i18n.t("court.y_sentences", lg),
-            width_hint=views.HALF,
-            uniform=True,
-        ),
-        key="chart-sentences",
-        select=True,
-    )
-    if sel:
-        chosen = {s[0] for s in sel}
-        drill.narrow(case_ids([c_ for b in chosen for c_ in bin_of.get(b, [])]), ", ".join(labels[b] for b in chosen))
+    kf = figures.sentences_figure(f, bins, incidents, years, width_hint=views.HALF)
+    narrow_to_cases(app.chart(kf, key="chart-sentences", select=True), bins, figures.sentence_bin_label)
 
 # 4. fines by currency, and the charges
 left, right = st.columns(2)

@@ -128,14 +128,9 @@ def caption(f: Filters, n: int, unit: str | None = None) -> None:
 
 def source_names(df: pd.DataFrame) -> list[str]:
     """Distinct source titles cited by the rows of an incident list (for source lines)."""
-    if df is None or df.empty or "source_titles" not in df:
-        return []
-    names: list[str] = []
-    for titles in df["source_titles"]:
-        for s in as_list(titles):
-            if s not in names:
-                names.append(s)
-    return names
+    from report.figures import cited_sources  # (report.figures imports the views, which import this)
+
+    return cited_sources(df)
 
 
 def builder(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[str], Any]:

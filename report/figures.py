@@ -309,6 +309,121 @@ def breakdown_figure(
     return KeyFigure(key, title, caption, source, n, build)
 
 
+# -- court: verdicts per case and sentence lengths -----------------------------------------------
+
+VERDICT_STATUSES = ("conviction", "overturned", "acquittal")  # ``Query.court_cases`` status, in order
+# sentence-length bins in months: (key, lower bound inclusive, upper bound exclusive)
+SENTENCE_BINS = (
+    ("lt1", 0, 12),
+    ("1-3", 12, 36),
+    ("3-5", 36, 60),
+    ("5-7", 60, 84),
+    ("7-10", 84, 120),
+    ("10+", 120, None),
+)
+
+
+def verdict_counts(cases: pd.DataFrame) -> pd.DataFrame:
+    """Cases by verdict status (``Query.court_cases``): key, n, case_keys — every status, zeros too."""
+    keys = [list(cases.loc[cases["status"] == s, "case_key"]) if len(cases) else [] for s in VERDICT_STATUSES]
+    return pd.DataFrame({"key": VERDICT_STATUSES, "n": [len(k) for k in keys], "case_keys": keys})
+
+
+def sentence_bins(cases: pd.DataFrame) -> pd.DataFrame:
+    """Standing custodial convictions by sentence length: key, n, case_keys — every bin, zeros
+    too, and "unknown" (term not stated) when there is any."""
+    custodial = cases[(cases["status"] == "conviction") & cases["custodial"]] if len(cases) else cases
+    months = custodial["sentence_months"] if len(custodial) else pd.Series(dtype="float64")
+    keys, members = [], []
+    for key, lo, hi in SENTENCE_BINS:
+        hit = (months >= lo) & ((months < hi) if hi is not None else True)
+        keys.append(key)
+        members.append(list(custodial.loc[hit[hit].index, "case_key"]))
+    unknown = list(custodial.loc[months.isna(), "case_key"]) if len(custodial) else []
+    if unknown:
+        keys.append("unknown")
+        members.append(unknown)
+    return pd.DataFrame({"key": keys, "n": [len(m) for m in members], "case_keys": members})
+
+
+def verdict_label(key: str, lang: str) -> str:
+    return i18n.t(f"court.status_{key}", lang)
+
+
+def sentence_bin_label(key: str, lang: str) -> str:
+    if key == "unknown":
+        return i18n.t("court.bin_unknown", lang)
+    if key == "lt1":
+        return i18n.t("court.bin_lt1", lang)
+    if key == "10+":
+        return i18n.t("court.bin_10plus", lang)
+    lo, hi = next((lo, hi) for k, lo, hi in SENTENCE_BINS if k == key)
+    return i18n.t("court.bin_range", lang, a=lo // 12, b=hi // 12)
+
+
+def verdicts_figure(f: Filters, verdicts: pd.DataFrame, incidents: pd.DataFrame, width_hint=None) -> KeyFigure:
+    """Cases by verdict after appeals (``verdict_counts``): standing convictions, convictions
+    later overturned, acquittals."""
+    lg = f.lang
+    n = int(verdicts["n"].sum())
+    title = i18n.t("court.verdicts_title", lg)
+    caption = i18n.t("court.verdicts_caption", lg, count=n, period=i18n.period_label(f.start, f.end, lg))
+    source = charts.source_line(cited_sources(incidents), n, lg, "cases")
+    labels = {s: verdict_label(s, lg) for s in VERDICT_STATUSES}
+
+    def build(theme: str) -> go.Figure:
+        return charts.column_bars(
+            verdicts[["key", "n"]],
+            title=title,
+            caption=caption,
+            source=source,
+            lang=lg,
+            labels=labels,
+            kind="court_outcome",
+            y_title=i18n.t("court.y_cases", lg),
+            theme=theme,
+            width_hint=width_hint,
+        )
+
+    return KeyFigure("court-verdicts", title, caption, source, n, build)
+
+
+def sentences_figure(
+    f: Filters, bins: pd.DataFrame, incidents: pd.DataFrame, prison_years: float, width_hint=None
+) -> KeyFigure:
+    """Standing custodial sentences by length (``sentence_bins``); the caption's years are the
+    prison-years KPI's (``Query.kpis``), not summed again here."""
+    lg = f.lang
+    n = int(bins["n"].sum())
+    title = i18n.t("court.sentences_title", lg)
+    caption = i18n.t(
+        "court.sentences_caption",
+        lg,
+        sentences=i18n.t("court.n_sentences", lg, count=n),
+        years=i18n.t("court.n_years", lg, count=prison_years),
+        period=i18n.period_label(f.start, f.end, lg),
+    )
+    source = charts.source_line(cited_sources(incidents), n, lg, "cases")
+    labels = {key: sentence_bin_label(key, lg) for key in bins["key"]}
+
+    def build(theme: str) -> go.Figure:
+        return charts.column_bars(
+            bins[["key", "n"]],
+            title=title,
+            caption=caption,
+            source=source,
+            lang=lg,
+            labels=labels,
+            kind="court_outcome",
+            y_title=i18n.t("court.y_sentences", lg),
+            theme=theme,
+            width_hint=width_hint,
+            uniform=True,
+        )
+
+    return KeyFigure("court-sentences", title, caption, source, n, build)
+
+
 # -- the key figures ------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from bench import synth
 from etl.cli import main as etl_main
 from pfd.filters import Filters, add_months, month_end, period_condition
 from pfd.query import COUNTING_RULES, Query, _in, fold_name, overview
+from report import figures
 from tests import fixtures
 
 Y2020 = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
@@ -825,20 +826,38 @@ def test_the_reference_comparison_catches_a_wrong_projection(rules_build, mutati
 
 @pytest.mark.parametrize("which", ["rules_build", "fixture_build", "shipped_build", "synthetic_build"])
 def test_verdict_counts_and_prison_years_agree_with_the_case_list(which, request):
-    """The court page's cards and sentence caption come from ``kpis``, its verdict chart and the
-    cases behind it from ``court_cases``: the two must agree for any filter state."""
+    """The court page's cards and sentence caption come from ``kpis``, its verdict and sentence
+    charts (``report.figures.verdict_counts`` / ``sentence_bins``) from ``court_cases``: the two
+    must agree for any filter state."""
     q = Query(request.getfixturevalue(which))
     for f in random_states(q, seed=sum(map(ord, which)) + 1, count=24) + [q.default_filters()]:
         k, cases = q.kpis(f), q.court_cases(f)
-        status = cases["status"].value_counts() if len(cases) else pd.Series(dtype="int64")
-        custodial = cases[(cases["status"] == "conviction") & cases["custodial"]] if len(cases) else cases
-        months = float(custodial["sentence_months"].sum()) if len(custodial) else 0.0
-        assert (k["convictions"], k["overturned"]) == (
-            int(status.get("conviction", 0)),
-            int(status.get("overturned", 0)),
-        ), f
+        status = dict(zip(*(figures.verdict_counts(cases)[c] for c in ("key", "n")), strict=True))
+        bins = figures.sentence_bins(cases)
+        in_bins = [c for keys in bins["case_keys"] for c in keys]
+        assert len(in_bins) == len(set(in_bins)) == int(bins["n"].sum()), f  # each sentence in one bin
+        months = float(cases.loc[cases["case_key"].isin(in_bins), "sentence_months"].sum())
+        assert (k["convictions"], k["overturned"]) == (status["conviction"], status["overturned"]), f
         # the "Acquittals" card counts acquittals dated in the period, also those that overturned a
         # conviction of the period, which the chart by case shows as "Convicted, later acquitted"
-        acquitted = int(status.get("acquittal", 0))
-        assert acquitted <= k["acquittals"] <= acquitted + k["overturned"], f
+        assert status["acquittal"] <= k["acquittals"] <= status["acquittal"] + k["overturned"], f
         assert k["prison_years"] == pytest.approx(months / 12), f
+
+
+def test_sentence_bins_take_each_standing_custodial_term_once():
+    cases = pd.DataFrame(
+        {
+            "case_key": list("abcdefgh"),
+            "status": ["conviction"] * 6 + ["overturned", "conviction"],
+            "custodial": [True, True, True, True, True, False, True, True],
+            "sentence_months": [11.9, 12.0, 119.0, 120.0, None, 24.0, 36.0, 0.0],
+        }
+    )
+    bins = figures.sentence_bins(cases).set_index("key")
+    assert list(bins.index) == [b[0] for b in figures.SENTENCE_BINS] + ["unknown"]
+    assert dict(bins["case_keys"]) == {
+        "lt1": ["a", "h"], "1-3": ["b"], "3-5": [], "5-7": [], "7-10": ["c"], "10+": ["d"], "unknown": ["e"]
+    }  # fmt: skip
+    assert "unknown" not in set(figures.sentence_bins(cases[cases["case_key"] != "e"])["key"])
+    assert figures.verdict_counts(cases)["n"].tolist() == [7, 1, 0]
+    assert figures.sentence_bins(cases.iloc[0:0])["n"].sum() == 0
