@@ -468,6 +468,26 @@ def _month_axis(fig: go.Figure, months: list[date], lang: str, theme: Theme) -> 
     )
 
 
+def date_ticks(first: date, last: date, lang: str, theme: Theme) -> dict:
+    """Ticks at month starts for a date axis from ``first`` to ``last``, labelled in the chart's
+    language (plotly's own date labels are English whatever the page's language): every 1, 2, 3
+    or 6 months, or every 1, 2, 5 or 10 years (then the year alone), as many as the width takes."""
+    months = []
+    m = date(first.year, first.month, 1)
+    while m <= last:
+        months.append(m)
+        m = date(m.year + m.month // 12, m.month % 12 + 1, 1)
+    room = max(3, int((theme.assumed_width - 200) / (theme.tick_size * 0.6 * 11)))  # "Sept. 2020"
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 60, 120) if len(months) / s <= room), 240)
+    if step < 12:
+        ticks = [m for m in months if (m.month - 1) % step == 0]
+        text = [i18n.month_label(m, lang) for m in ticks]
+    else:
+        ticks = [m for m in months if m.month == 1 and m.year % (step // 12) == 0]
+        text = [str(m.year) for m in ticks]
+    return dict(tickmode="array", tickvals=[t.isoformat() for t in ticks], ticktext=text)
+
+
 def add_unmonitored(fig: go.Figure, months: list[date], monitored: list[bool], lang: str) -> None:
     """Grey bands over months outside every source's coverage: 'not monitored', not zero."""
     k = 0
@@ -992,7 +1012,9 @@ def block_timeline(
         bargap=0.35,
         uniformtext=dict(minsize=max(th.font_size - 5, 10), mode="show"),  # "since 2017" stays legible
     )
-    fig.update_xaxes(type="date", range=[start.isoformat(), last.isoformat()], showgrid=True)
+    fig.update_xaxes(
+        type="date", range=[start.isoformat(), last.isoformat()], showgrid=True, **date_ticks(start, end, lang, th)
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
     decorate(fig, title, caption, source, th, left=label_margin(order, th), fixed=True)
     row = max(26, int(th.font_size * 1.35))  # the "since 2017" text inside a bar stays legible
@@ -1106,6 +1128,7 @@ def case_timeline(
         return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th)
     fig = go.Figure()
     kinds = [c for c in CATEGORY.codes if c in set(data["category"])]
+    ends_all: list[date] = []
     for cat in kinds:
         part = data[data["category"] == cat]
         label = _esc(CATEGORY.label(cat, lang))
@@ -1118,6 +1141,7 @@ def case_timeline(
                 date(d.year, 12, 31) if p == "year" else date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
                 for d, p in zip(spans["date"], spans["date_precision"], strict=True)
             ]
+            ends_all += ends
             fig.add_bar(
                 y=[label] * len(spans),
                 x=[_day_span(d, e + timedelta(days=1)) for d, e in zip(spans["date"], ends, strict=True)],
@@ -1159,7 +1183,16 @@ def case_timeline(
                 showlegend=False,
             )
     fig.update_layout(barmode="overlay", clickmode="event+select")
-    fig.update_xaxes(type="date", showgrid=True)
+    # whole months, so that the ticks (month starts, in the chart's language) are on the axis
+    first = min(data["date"])
+    last = max([d for c in ("date", "released_on") if c in data for d in data[c].dropna()] + ends_all)
+    after = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    fig.update_xaxes(
+        type="date",
+        showgrid=True,
+        range=[date(first.year, first.month, 1).isoformat(), after.isoformat()],
+        **date_ticks(first, last, lang, th),
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=[_esc(CATEGORY.label(c, lang)) for c in reversed(kinds)])
     decorate(
         fig, title, caption, source, th, left=label_margin([CATEGORY.label(c, lang) for c in kinds], th), fixed=True

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pfd import charts
+from pfd import charts, i18n
 from pfd.vocab import ASSAULT_TYPE, CATEGORY, YES_NO_UNKNOWN
 
 MONTHS = [date(2020, m, 1) for m in range(1, 13)]
@@ -206,6 +206,36 @@ def test_case_timeline_points_for_days_and_bars_for_months_or_years():
     assert kinds == {("scatter", "Detentions"), ("bar", "Physical assaults"), ("bar", "Court outcomes")}
     year_bar = next(t for t in fig.data if t.y[0] == "Court outcomes")
     assert (year_bar.base[0], year_bar.x[0]) == ("2020-01-01", 366 * 86_400_000)  # the whole of 2020
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "az"])
+def test_date_axes_are_labelled_in_the_charts_language(lang):
+    """plotly labels a date axis in English whatever the page's language: the timelines give
+    their own ticks (month starts on the axis, month names from Babel)."""
+    blocks = pd.DataFrame(
+        [dict(incident_id="B1", domain="a.az", start_possible=date(2020, 3, 1), start_precision="day",
+              start_certain=date(2020, 3, 1), end_confirmed=date(2020, 12, 31), blocked_until=None,
+              status_as_of=date(2020, 12, 31), open_ended=True)]
+    )  # fmt: skip
+    held = pd.DataFrame(
+        dict(incident_id=["D1", "C1"], category=["detention", "court_outcome"], subcategory=["arrest", "fine"],
+             date=[date(2017, 3, 3), date(2019, 6, 1)], date_precision=["day", "month"],
+             released_on=[date(2019, 3, 1), None])
+    )  # fmt: skip
+    text = TEXT | {"lang": lang}
+    for fig, first, last in (
+        (charts.block_timeline(blocks, start=date(2020, 1, 1), end=date(2020, 12, 31), **text), "2020-01", "2021-01"),
+        (charts.case_timeline(held, **text), "2017-03", "2019-07"),
+    ):
+        xa = fig.layout.xaxis
+        assert xa.tickmode == "array" and 3 <= len(xa.tickvals) <= 12
+        assert (xa.range[0][:7], xa.range[1][:7]) == (first, last)
+        assert all(xa.range[0] <= v <= xa.range[1] for v in xa.tickvals)  # every tick on the axis
+        days = [date.fromisoformat(v) for v in xa.tickvals]
+        assert all(d.day == 1 for d in days)
+        assert list(xa.ticktext) == [i18n.month_label(d, lang) for d in days]
+        if lang != "en":
+            assert list(xa.ticktext) != [i18n.month_label(d, "en") for d in days]  # ("Mar 2020" is az too)
 
 
 @pytest.mark.parametrize("theme", ["screen", "projector", "export"])
