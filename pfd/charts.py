@@ -294,6 +294,7 @@ def decorate(
     left: int = 70,
     fixed: bool = False,
     legend_right: int = 0,
+    lang: str = "en",
 ) -> go.Figure:
     """Title and caption (and a note) at the top, the source line at the bottom, inside the figure.
 
@@ -303,6 +304,7 @@ def decorate(
     Call it after the x axis is set up (ticks, angle, title).
     ``fixed``: axes that do not pan or zoom (the selectable charts of the pages).
     ``legend_right``: the legend as a column of that width right of the plot (``side_legend``).
+    ``lang``: numbers on the axes and in the bars' texts with the language's decimal and thousands signs.
     """
     th = theme_of(theme)
     title_lines = _wrap(title, th, th.title_size, glyph=0.64)  # titles are larger, Cyrillic is wider
@@ -346,6 +348,7 @@ def decorate(
             font=dict(size=th.title_size, color=th.font_color),
         ),
         font=dict(family=th.font_family, size=th.font_size, color=th.font_color),
+        separators=i18n.number_separators(lang),
         paper_bgcolor=th.paper,
         plot_bgcolor=th.paper,
         margin=dict(l=left, r=30 + legend_right, t=top, b=bottom, autoexpand=True),
@@ -758,7 +761,18 @@ def monthly_bars(
     side = side_legend(fig, th)  # (the event labels then have a narrower plot)
     marks = event_lanes(events, months, lang, replace(th, hint=th.assumed_width - side) if side else th)
     lanes = 1 + max((m.lane for m in marks), default=-1)
-    decorate(fig, title, caption, source, th, note=note, extra_top=lanes * lane_px(th), fixed=True, legend_right=side)
+    decorate(
+        fig,
+        title,
+        caption,
+        source,
+        th,
+        note=note,
+        extra_top=lanes * lane_px(th),
+        fixed=True,
+        legend_right=side,
+        lang=lang,
+    )
     add_events(fig, marks, th)
     return fig
 
@@ -815,7 +829,7 @@ def horizontal_bars(
         fig.update_xaxes(dtick=1)
     fig.update_xaxes(range=[0, float(data["n"].max()) * 1.12])
     fig.update_yaxes(automargin=True)
-    decorate(fig, title, caption, source, th, left=label_margin(names, th), fixed=True)
+    decorate(fig, title, caption, source, th, left=label_margin(names, th), fixed=True, lang=lang)
     rows = sum(1 + n.count("<br>") for n in names)
     fig.update_layout(
         height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + 22 * rows + 10 * len(names))
@@ -872,7 +886,7 @@ def column_bars(
     fig.update_yaxes(title_text=y_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d")
     if max(counts.values(), default=0) <= 8:
         fig.update_yaxes(dtick=1)
-    return decorate(fig, title, caption, source, th, fixed=True)
+    return decorate(fig, title, caption, source, th, fixed=True, lang=lang)
 
 
 def answer_bars(
@@ -917,7 +931,14 @@ def answer_bars(
     fig.update_xaxes(title_text=x_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d")
     fig.update_yaxes(automargin=True, autorange="reversed")
     decorate(
-        fig, title, caption, source, th, left=label_margin([wrap_label(questions[q], 26) for q in rows], th), fixed=True
+        fig,
+        title,
+        caption,
+        source,
+        th,
+        left=label_margin([wrap_label(questions[q], 26) for q in rows], th),
+        fixed=True,
+        lang=lang,
     )
     fig.update_layout(height=max(300, fig.layout.margin.t + fig.layout.margin.b + 70 * len(rows)))
     return fig
@@ -1016,7 +1037,7 @@ def block_timeline(
         type="date", range=[start.isoformat(), last.isoformat()], showgrid=True, **date_ticks(start, end, lang, th)
     )
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
-    decorate(fig, title, caption, source, th, left=label_margin(order, th), fixed=True)
+    decorate(fig, title, caption, source, th, left=label_margin(order, th), fixed=True, lang=lang)
     row = max(26, int(th.font_size * 1.35))  # the "since 2017" text inside a bar stays legible
     fig.update_layout(
         height=max(
@@ -1088,7 +1109,7 @@ def documented_vs_published(
         range=[0, outside_text_range(data, th, left)], tickformat=",d", title_text=i18n.t("published.x_title", lang)
     )
     fig.update_yaxes(automargin=True, autorange="reversed")
-    decorate(fig, title, caption, source, th, left=left, fixed=True)
+    decorate(fig, title, caption, source, th, left=left, fixed=True, lang=lang)
     # two bars with their texts per figure; on a projector or a slide the whole list fits a 1080p screen
     row = 58 if th.name == "screen" else int(th.font_size * 2.1)
     fig.update_layout(
@@ -1195,7 +1216,14 @@ def case_timeline(
     )
     fig.update_yaxes(categoryorder="array", categoryarray=[_esc(CATEGORY.label(c, lang)) for c in reversed(kinds)])
     decorate(
-        fig, title, caption, source, th, left=label_margin([CATEGORY.label(c, lang) for c in kinds], th), fixed=True
+        fig,
+        title,
+        caption,
+        source,
+        th,
+        left=label_margin([CATEGORY.label(c, lang) for c in kinds], th),
+        fixed=True,
+        lang=lang,
     )
     fig.update_layout(height=max(260, fig.layout.margin.t + fig.layout.margin.b + 60 + 50 * len(kinds)))
     return fig

@@ -56,10 +56,10 @@ def _esc(text: object) -> str:
 
 
 def _frame(
-    fig: go.Figure, title: str, captions: list[str], source: str, th: Theme, height: int | None = None
+    fig: go.Figure, title: str, captions: list[str], source: str, th: Theme, height: int | None = None, lang="en"
 ) -> go.Figure:
     """``pfd.charts.decorate`` with further caption lines (each its own paragraph of the caption)."""
-    fig = decorate(fig, title, captions[0], source, th, note=[c for c in captions[1:] if c])
+    fig = decorate(fig, title, captions[0], source, th, note=[c for c in captions[1:] if c], lang=lang)
     if height:
         fig.update_layout(height=height)
     return fig
@@ -221,7 +221,7 @@ def rsf_rank_figure(
         )
         if two:
             fig.add_vline(x=x, line=line, row=2, col=1, name="method-change")
-    fig = _frame(fig, title, captions, source, th, height=th.height + 170 if two else None)
+    fig = _frame(fig, title, captions, source, th, height=th.height + 170 if two else None, lang=lang)
     # decorate() starts y axes at zero; keep the reversed rank range and the score axis as set
     if two:
         fig.update_yaxes(**rank_axis, row=1, col=1)
@@ -365,7 +365,7 @@ def ooni_blocking_figure(
         ticktext=[i18n.month_label(m, lang) for m in ticks],
         range=[first, end_of_last + timedelta(days=1)],
     )
-    fig = _frame(fig, title, captions, source, th, height=max(th.height, 190 * len(domains) + 230))
+    fig = _frame(fig, title, captions, source, th, height=max(th.height, 190 * len(domains) + 230), lang=lang)
     fig.update_yaxes(range=[0, 1.05], rangemode="normal")
     return fig
 

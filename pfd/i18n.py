@@ -24,7 +24,7 @@ from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, format_interval
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from pfd.paths import I18N_DIR
 from pfd.vocab import LANGUAGES
@@ -177,6 +177,13 @@ def period_label(start: date, end: date, lang: str = DEFAULT_LANG) -> str:
         return month_label(start, lang)
     text = format_interval(start, end, "yMMM", locale=lang)
     return text[:1].upper() + text[1:]
+
+
+def number_separators(lang: str = DEFAULT_LANG) -> str:
+    """Plotly's ``separators`` for the language: its decimal sign, then its thousands sign
+    ("1,000.5" in English, "1 000,5" in Russian, "1.000,5" in Azerbaijani)."""
+    loc = norm_lang(lang)
+    return get_decimal_symbol(loc) + get_group_symbol(loc)
 
 
 def number(n: float | int, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:

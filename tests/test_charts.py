@@ -335,3 +335,18 @@ def test_context_chart_hover_agrees_with_the_number_of_countries():
     en = charts_context.rsf_rank_figure(series.iloc[:1], "en")
     assert en.data[0].hovertext == ("2021: rank 167 of 181 countries",)
     assert any(a.text == "Source: RSF World Press Freedom Index; n = 1 index year" for a in en.layout.annotations)
+
+
+@pytest.mark.parametrize(("lang", "signs"), [("en", ".,"), ("ru", ",\u00a0"), ("az", ",.")])
+def test_numbers_on_charts_use_the_languages_signs(lang, signs):
+    """plotly writes 12,000 and 2.5 in every language unless told: the layout's separators are
+    the language's decimal and thousands signs (Babel), on every builder that has axes."""
+    assert i18n.number_separators(lang) == signs
+    text = TEXT | {"lang": lang}
+    ranked = pd.DataFrame({"key": ["police", "unknown"], "n": [12000, 3]})
+    for fig in (
+        charts.monthly_bars(grid({(3, "detention"): 12000}), **text),
+        charts.horizontal_bars(ranked, **text),
+        charts.column_bars(ranked, labels={"police": "P", "unknown": "U"}, **text),
+    ):
+        assert fig.layout.separators == signs
