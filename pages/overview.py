@@ -61,6 +61,7 @@ def which(i: int, card: Card) -> None:
     name, rows = behind[i]
     with st.popover(i18n.t("kpi.which", lg), width="stretch"):
         st.markdown(f"**{app.plain(i18n.t(f'kpi.which_{name}', lg))}**")
+        rows = app.shown_rows(rows, downloads=False)  # (no downloads in the popover)
         table = app.incident_table(rows, lg)
         if table.empty:
             st.caption(i18n.t("list.empty", lg))

@@ -296,8 +296,23 @@ def table(df: pd.DataFrame, **kwargs: Any) -> None:
     st.dataframe(inert(df), **kwargs)
 
 
+# rows an incident list shows on a page (the newest); its downloads hold them all. Laying out a
+# list costs per row (labels, dates, formula guard): a million-incident build took seconds a rerun.
+LIST_ROWS = 2000
+
+
+def shown_rows(df: pd.DataFrame, downloads: bool = True) -> pd.DataFrame:
+    """The rows of an incident list (newest first) that a page shows, with a caption saying so
+    when there are more (and that the downloads under the list hold them all)."""
+    if df is None or len(df) <= LIST_ROWS:
+        return df
+    key = "list.first" if downloads else "list.first_only"
+    st.caption(t(key, count=len(df), shown=i18n.number(LIST_ROWS, lang())))
+    return df.head(LIST_ROWS)
+
+
 def show_incident_list(df: pd.DataFrame, key: str, kind: str | None = None) -> None:
-    table = incident_table(df, kind=kind)
+    table = incident_table(shown_rows(df), kind=kind)
     if table.empty:
         st.info(t("list.empty"))
         return

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from pfd import app, export, i18n, views
 from pfd.filters import Filters
+from pfd.query import Query
 from pfd.vocab import CONVICTION_OUTCOMES, CUSTODIAL_OUTCOMES, LANGUAGES, OUTCOME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -343,3 +344,19 @@ def test_kind_pages_cards_agree_with_the_overview(open_app):
         shown = metrics(at)
         assert shown[i18n.t(label, "en")] == overview[i18n.t(label, "en")], (page, shown, overview)
         assert len(shown) >= 3 and all(re.fullmatch(r"[\d,.]+", v) for v in shown.values()), (page, shown)
+
+
+def test_a_long_incident_list_shows_its_newest_rows_and_says_so(open_app, fixture_build, monkeypatch):
+    """A page lays out at most ``app.LIST_ROWS`` rows of a list (newest first) and says how many
+    it holds; the popovers of the overview's cards too. (At a million incidents the whole list
+    took seconds on every rerun.)"""
+    monkeypatch.setattr(app, "LIST_ROWS", 3)
+    at = open_app(STATES["full"])
+    lists = [d.value for d in at.dataframe if "ID" in d.value.columns]
+    assert lists and all(len(d) <= 3 for d in lists), [len(d) for d in lists]
+    newest = Query(fixture_build).incidents(Filters(start=date(2019, 1, 1), end=date(2020, 12, 31)))
+    assert len(newest) > 3
+    assert list(lists[-1]["ID"]) == list(newest["incident_id"][:3])  # the page's list: the newest three
+    said = [c.value for c in at.caption]
+    assert i18n.t("list.first", "en", count=len(newest), shown="3") in said
+    assert i18n.t("list.first_only", "en", count=len(newest), shown="3") in said  # the "all incidents" card
