@@ -366,26 +366,10 @@ def verdicts_figure(f: Filters, verdicts: pd.DataFrame, incidents: pd.DataFrame,
     later overturned, acquittals."""
     lg = f.lang
     n = int(verdicts["n"].sum())
-    title = i18n.t("court.verdicts_title", lg)
     caption = i18n.t("court.verdicts_caption", lg, count=n, period=i18n.period_label(f.start, f.end, lg))
-    source = charts.source_line(cited_sources(incidents), n, lg, "cases")
     labels = {s: verdict_label(s, lg) for s in VERDICT_STATUSES}
-
-    def build(theme: str) -> go.Figure:
-        return charts.column_bars(
-            verdicts[["key", "n"]],
-            title=title,
-            caption=caption,
-            source=source,
-            lang=lg,
-            labels=labels,
-            kind="court_outcome",
-            y_title=i18n.t("court.y_cases", lg),
-            theme=theme,
-            width_hint=width_hint,
-        )
-
-    return KeyFigure("court-verdicts", title, caption, source, n, build)
+    title = i18n.t("court.verdicts_title", lg)
+    return _case_columns("court-verdicts", f, verdicts, title, caption, labels, "court.y_cases", incidents, width_hint)
 
 
 def sentences_figure(
@@ -394,34 +378,52 @@ def sentences_figure(
     """Standing custodial sentences by length (``sentence_bins``); the caption's years are the
     prison-years KPI's (``Query.kpis``), not summed again here."""
     lg = f.lang
-    n = int(bins["n"].sum())
-    title = i18n.t("court.sentences_title", lg)
     caption = i18n.t(
         "court.sentences_caption",
         lg,
-        sentences=i18n.t("court.n_sentences", lg, count=n),
+        sentences=i18n.t("court.n_sentences", lg, count=int(bins["n"].sum())),
         years=i18n.t("court.n_years", lg, count=prison_years),
         period=i18n.period_label(f.start, f.end, lg),
     )
-    source = charts.source_line(cited_sources(incidents), n, lg, "cases")
     labels = {key: sentence_bin_label(key, lg) for key in bins["key"]}
+    title = i18n.t("court.sentences_title", lg)
+    return _case_columns(
+        "court-sentences", f, bins, title, caption, labels, "court.y_sentences", incidents, width_hint, uniform=True
+    )
+
+
+def _case_columns(
+    key: str,
+    f: Filters,
+    counts: pd.DataFrame,
+    title: str,
+    caption: str,
+    labels: dict[str, str],
+    y_title: str,
+    incidents: pd.DataFrame,
+    width_hint: int | None,
+    uniform: bool = False,
+) -> KeyFigure:
+    """Court cases counted per key (``charts.column_bars``), the source line naming the sources of ``incidents``."""
+    n = int(counts["n"].sum())
+    source = charts.source_line(cited_sources(incidents), n, f.lang, "cases")
 
     def build(theme: str) -> go.Figure:
         return charts.column_bars(
-            bins[["key", "n"]],
+            counts[["key", "n"]],
             title=title,
             caption=caption,
             source=source,
-            lang=lg,
+            lang=f.lang,
             labels=labels,
             kind="court_outcome",
-            y_title=i18n.t("court.y_sentences", lg),
+            y_title=i18n.t(y_title, f.lang),
             theme=theme,
             width_hint=width_hint,
-            uniform=True,
+            uniform=uniform,
         )
 
-    return KeyFigure("court-sentences", title, caption, source, n, build)
+    return KeyFigure(key, title, caption, source, n, build)
 
 
 # -- the key figures ------------------------------------------------------------------------------
