@@ -24,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pfd import i18n
+from pfd.filters import add_months, month_end, month_start, months_in
 from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, Vocabulary
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -475,11 +476,7 @@ def date_ticks(first: date, last: date, lang: str, theme: Theme) -> dict:
     """Ticks at month starts for a date axis from ``first`` to ``last``, labelled in the chart's
     language (plotly's own date labels are English whatever the page's language): every 1, 2, 3
     or 6 months, or every 1, 2, 5 or 10 years (then the year alone), as many as the width takes."""
-    months = []
-    m = date(first.year, first.month, 1)
-    while m <= last:
-        months.append(m)
-        m = date(m.year + m.month // 12, m.month % 12 + 1, 1)
+    months = months_in(first, last)
     room = max(3, int((theme.assumed_width - 200) / (theme.tick_size * 0.6 * 11)))  # "Sept. 2020"
     step = next((s for s in (1, 2, 3, 6, 12, 24, 60, 120) if len(months) / s <= room), 240)
     if step < 12:
@@ -1159,7 +1156,7 @@ def case_timeline(
 
         if not spans.empty:
             ends = [
-                date(d.year, 12, 31) if p == "year" else date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+                date(d.year, 12, 31) if p == "year" else month_end(d)
                 for d, p in zip(spans["date"], spans["date_precision"], strict=True)
             ]
             ends_all += ends
@@ -1207,11 +1204,10 @@ def case_timeline(
     # whole months, so that the ticks (month starts, in the chart's language) are on the axis
     first = min(data["date"])
     last = max([d for c in ("date", "released_on") if c in data for d in data[c].dropna()] + ends_all)
-    after = date(last.year + last.month // 12, last.month % 12 + 1, 1)
     fig.update_xaxes(
         type="date",
         showgrid=True,
-        range=[date(first.year, first.month, 1).isoformat(), after.isoformat()],
+        range=[month_start(first).isoformat(), add_months(last, 1).isoformat()],
         **date_ticks(first, last, lang, th),
     )
     fig.update_yaxes(categoryorder="array", categoryarray=[_esc(CATEGORY.label(c, lang)) for c in reversed(kinds)])

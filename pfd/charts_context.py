@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from pfd import i18n
-from pfd.charts import SEQUENCE, Theme, decorate, theme_of
+from pfd.charts import SEQUENCE, Theme, date_ticks, decorate, theme_of
 from pfd.context import METHOD_CHANGE_YEARS, SCALES
 from pfd.vocab import LANGUAGES
 
@@ -244,10 +244,6 @@ def _total(row) -> int | str:
 # -- OONI ----------------------------------------------------------------------------------------
 
 
-def _month_start(d: date) -> date:
-    return date(d.year, d.month, 1)
-
-
 def _as_date(value: object) -> date | None:
     if value is None or (not isinstance(value, date) and pd.isna(value)):
         return None
@@ -357,25 +353,10 @@ def ooni_blocking_figure(
         row=1,
         col=1,
     )
-    step = 1 if len(months) <= 14 else (3 if len(months) <= 40 else 12)
-    ticks = [m for i, m in enumerate(_all_months(first, last)) if i % step == 0]
-    fig.update_xaxes(
-        tickmode="array",
-        tickvals=ticks,
-        ticktext=[i18n.month_label(m, lang) for m in ticks],
-        range=[first, end_of_last + timedelta(days=1)],
-    )
+    fig.update_xaxes(range=[first, end_of_last + timedelta(days=1)], **date_ticks(first, last, lang, th))
     fig = _frame(fig, title, captions, source, th, height=max(th.height, 190 * len(domains) + 230), lang=lang)
     fig.update_yaxes(range=[0, 1.05], rangemode="normal")
     return fig
-
-
-def _all_months(first: date, last: date) -> list[date]:
-    out, m = [], _month_start(first)
-    while m <= last:
-        out.append(m)
-        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    return out
 
 
 def _intervals_for(intervals: pd.DataFrame | None, domain: str) -> list[dict]:

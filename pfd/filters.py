@@ -65,6 +65,11 @@ def add_months(d: date, n: int) -> date:
     return date(m // 12, m % 12 + 1, 1)
 
 
+def months_in(first: date, last: date) -> list[date]:
+    """The first day of every month from ``first``'s to ``last``'s (both included)."""
+    return [add_months(month_start(first), k) for k in range(max(0, months_between(first, last)))]
+
+
 def months_between(start: date, end: date) -> int:
     """Number of months in [start, end], both inclusive."""
     return (end.year - start.year) * 12 + end.month - start.month + 1

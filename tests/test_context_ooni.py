@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from pfd import charts_context, context
+from pfd import charts_context, context, i18n
 from tests import fixtures
 from tests.test_context_rsf import external_dir, rejects, run_etl
 
@@ -171,6 +172,9 @@ def test_chart_beside_documented_blocking(ooni_build):
     hover = fig.data[0].hovertext
     assert any("(8 of 30 measurements)" in h for h in hover)
     assert any((a.text or "").startswith("Source: OONI measurements (CC BY-NC-SA 4.0)") for a in fig.layout.annotations)
+    ru = charts_context.ooni_blocking_figure(monthly, intervals, "ru").layout.xaxis  # month names in Russian
+    assert list(ru.ticktext) == [i18n.month_label(date.fromisoformat(str(v)[:10]), "ru") for v in ru.tickvals]
+    assert "Март 2020" in ru.ticktext
     empty = charts_context.ooni_blocking_figure(monthly.iloc[0:0], intervals, "az")
     assert any("data/raw/ooni/" in (a.text or "") for a in empty.layout.annotations)
 

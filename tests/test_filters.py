@@ -253,3 +253,13 @@ def test_a_link_with_a_period_outside_the_data_shows_the_data_and_says_so(open_a
     assert any(c.value.split(" · ")[1:2] == [words] for c in at.caption if " · " in c.value), [
         c.value for c in at.caption
     ]
+
+
+def test_months_in_lists_every_month_start_across_a_year_end():
+    from pfd.filters import months_in
+
+    assert months_in(date(2019, 11, 15), date(2020, 2, 1)) == [
+        date(2019, 11, 1), date(2019, 12, 1), date(2020, 1, 1), date(2020, 2, 1)
+    ]  # fmt: skip
+    assert months_in(date(2020, 3, 31), date(2020, 3, 1)) == [date(2020, 3, 1)]
+    assert months_in(date(2020, 3, 1), date(2020, 2, 1)) == []
