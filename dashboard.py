@@ -6,10 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from pfd import app, i18n
-from pfd.config import load_config
-from pfd.filters import Filters, add_months, month_end, month_start, months_between
-from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, LANGUAGES, PERPETRATOR, VICTIM_ROLE
+from pressfreedom import i18n
+from pressfreedom.config import load_config
+from pressfreedom.filters import Filters, add_months, month_end, month_start, months_between
+from pressfreedom.vocab import CATEGORY, CATEGORY_SUBCATEGORY, LANGUAGES, PERPETRATOR, VICTIM_ROLE
+from webapp import app
 
 # On a fresh server the first run happens in Streamlit's legacy pages-folder mode (a pages/ folder
 # sits beside this entry). Widgets created in that run get other ids than in every later run, so
@@ -213,16 +214,22 @@ PAGES = [
     ("pages/blockings.py", "page.blockings", None, False),
     ("pages/court.py", "page.court", None, False),
     ("pages/people.py", "page.people", None, False),
-    ("pages/context.py", "page.context", None, False),
+    ("pages/third_party.py", "page.context", None, False),
     ("pages/methodology.py", "page.methodology", None, False),
 ]
+URL_PATHS = {"pages/third_party.py": "context"}  # shared links keep their address (/context)
 nav = st.navigation(
-    [st.Page(path, title=i18n.t(key, lg), icon=icon, default=default) for path, key, icon, default in PAGES]
+    [
+        st.Page(path, title=i18n.t(key, lg), icon=icon, default=default, url_path=URL_PATHS.get(path))
+        for path, key, icon, default in PAGES
+    ]
 )
-if app.presenting():  # presentation mode: key figures one per screen, no sidebar or chrome (pfd/present.py)
-    from pfd import present
+if app.presenting():  # presentation mode: key figures one per screen, no sidebar or chrome (webapp/presentation.py)
+    from webapp import presentation
 
-    present.show(query, filters, events=st.session_state[app.EVENTS_KEY], start=present.START.get(nav.url_path))
+    presentation.show(
+        query, filters, events=st.session_state[app.EVENTS_KEY], start=presentation.START.get(nav.url_path)
+    )
 else:
     st.title(config.title_in(lg))
     nav.run()

@@ -90,8 +90,8 @@ def random_filters(seed: int, count: int):
     import random
     from datetime import date
 
-    from pfd.filters import Filters, add_months, month_end
-    from pfd.vocab import CATEGORY, VICTIM_ROLE
+    from pressfreedom.filters import Filters, add_months, month_end
+    from pressfreedom.vocab import CATEGORY, VICTIM_ROLE
 
     rnd = random.Random(seed)
     states = []
@@ -116,14 +116,14 @@ GROUP BY GROUPING SETS ((month, category), (category), ())
 
 
 def overview_impl():
-    """pfd.query.overview when the query layer has it, else the single-scan query above."""
+    """pressfreedom.query.overview when the query layer has it, else the single-scan query above."""
     try:
-        from pfd import query as query_mod
+        from pressfreedom import query as query_mod
     except ImportError:
         query_mod = None
     fn = getattr(query_mod, "overview", None) if query_mod else None
     if fn is not None:
-        return "pfd.query.overview", lambda q, f: fn(q, f)
+        return "pressfreedom.query.overview", lambda q, f: fn(q, f)
     return "bench fallback (single-scan GROUPING SETS query)", None
 
 
@@ -145,7 +145,7 @@ def time_overview(processed: Path, states, repeat_floor: int = 20, layer_too: bo
     over, layer, single = [], [], []
     q, first = None, None
     try:
-        from pfd.query import Query
+        from pressfreedom.query import Query
 
         t0 = time.perf_counter()
         q = Query(processed)
@@ -199,7 +199,7 @@ def validation_spike(raw: Path) -> dict:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from pfd.vocab import PERPETRATOR, VICTIM_ROLE
+    from pressfreedom.vocab import PERPETRATOR, VICTIM_ROLE
 
     cols = ["incident_id", "date", "victim", "victim_role", "perpetrator", "group_size", "summary", "source_ids"]
     parts = []

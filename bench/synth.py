@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from pfd import vocab as V
-from pfd.schema import BY_NAME
+from pressfreedom import vocab as V
+from pressfreedom.schema import BY_NAME
 
 # share of all incidents per table (sums to 1)
 SHARES = {"assaults": 0.30, "detentions": 0.35, "blockings": 0.15, "court_outcomes": 0.20}

@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from etl.build import ROW_GROUP, parquet_writer
-from pfd.schema import COMMON, DATE, INCIDENT_TABLES, LIST, LIST_SEP, REFERENCE_TABLES
+from pressfreedom.schema import COMMON, DATE, INCIDENT_TABLES, LIST, LIST_SEP, REFERENCE_TABLES
 
 
 def _sha256(path: Path) -> str:

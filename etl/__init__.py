@@ -7,5 +7,5 @@ order by ``cli.compile_all``, which then writes the manifest and rejects. The sm
 tables are handled whole; the incident tables stream through the three stages one chunk at a
 time (the save stage pulls ``Validated.incidents()``, which reads and checks the next chunk),
 and the checks across tables run on the ids collected on the way (docs/performance.md).
-Third-party context inputs plug in as further input specs in ``etl/context/``.
+Third-party context inputs plug in as further input specs in ``etl/third_party/``.
 """

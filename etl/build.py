@@ -19,8 +19,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pfd.paths import builds_dir_for
-from pfd.schema import SCHEMA_VERSION
+from pressfreedom.paths import builds_dir_for
+from pressfreedom.schema import SCHEMA_VERSION
 
 REJECT_COLUMNS = ("file", "record", "line", "column", "value", "reason")
 KEEP_BUILDS = 3

@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl import compiled, context, raw_tables, validated
+from etl import compiled, raw_tables, third_party, validated
 from etl.build import Build, FatalInputError
-from pfd.paths import DEFAULT_PROCESSED_DIR, INTERNAL_DIR, RAW_DIR
+from pressfreedom.paths import DEFAULT_PROCESSED_DIR, INTERNAL_DIR, RAW_DIR
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -84,7 +84,7 @@ def compile_all(raw_dir: Path, build: Build) -> None:
         raw = raw_tables.run(raw_dir, build)
         checked = validated.run(con, raw, build)
         compiled.run(con, checked, build)
-        context.run(raw_dir, build, con)
+        third_party.run(raw_dir, build, con)
         reconcile(raw.tables, build)
         build.write_reports()
     finally:

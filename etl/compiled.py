@@ -25,7 +25,7 @@ from etl import validated
 from etl.build import ROW_GROUP, Build, parquet_writer
 from etl.raw_tables import SlowPathNeeded
 from etl.validated import IncidentTable, Validated, arrow_of, lit, q
-from pfd.schema import (
+from pressfreedom.schema import (
     DATE,
     INCIDENT_COLUMNS,
     INCIDENT_TABLES,
@@ -36,7 +36,7 @@ from pfd.schema import (
     Col,
     TableSpec,
 )
-from pfd.vocab import CATEGORY_SUBCATEGORY
+from pressfreedom.vocab import CATEGORY_SUBCATEGORY
 
 
 def out_array(c: Col, t: pa.Table, public: bool) -> pa.ChunkedArray:

@@ -29,7 +29,17 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from etl.build import Build, FatalInputError
-from pfd.schema import ALL_TABLES, BOOL, CURRENCY, DATE, INCIDENT_TABLES, NUMBER, REFERENCE_TABLES, VOCAB, TableSpec
+from pressfreedom.schema import (
+    ALL_TABLES,
+    BOOL,
+    CURRENCY,
+    DATE,
+    INCIDENT_TABLES,
+    NUMBER,
+    REFERENCE_TABLES,
+    VOCAB,
+    TableSpec,
+)
 
 BOM = b"\xef\xbb\xbf"
 csv.field_size_limit(sys.maxsize)  # a 1 MB cell is reported as too long, not a crash

@@ -1,6 +1,6 @@
 """Process stage: typed rows and a list of every problem in every row.
 
-The checks are declared by the contract (``pfd.schema``) and compiled here into DuckDB SQL: the
+The checks are declared by the contract (``pressfreedom.schema``) and compiled here into DuckDB SQL: the
 SQL of a check is its one definition, and the reasons in ``rejects.csv`` come from it. (The
 benchmark in ``bench/`` compares this with pandera and a plain pandas reader; see
 docs/performance.md.) A row with any problem is rejected as a whole and listed once per problem
@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 from etl import raw_tables
 from etl.build import Build
 from etl.raw_tables import FEW_VALUES, RawInputs, RawTable, TableInput
-from pfd.schema import (
+from pressfreedom.schema import (
     BOOL,
     CURRENCY,
     DATE,
@@ -54,7 +54,7 @@ from pfd.schema import (
     Col,
     TableSpec,
 )
-from pfd.vocab import CATEGORY_SUBCATEGORY, Vocabulary
+from pressfreedom.vocab import CATEGORY_SUBCATEGORY, Vocabulary
 
 DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY"
 

@@ -3,23 +3,23 @@
 import pandas as pd
 import streamlit as st
 
-from pfd import app, charts, i18n, views
-from pfd.vocab import ASSAULT_CONTEXT, ASSAULT_TYPE, PERPETRATOR, YES_NO_UNKNOWN
-from report import figures
+from pressfreedom import charts, figures, i18n
+from pressfreedom.vocab import ASSAULT_CONTEXT, ASSAULT_TYPE, PERPETRATOR, YES_NO_UNKNOWN
+from webapp import app, sections
 
 KIND = "physical_assault"
 
 # 1. select → get data
-f = views.page_filters(KIND)
+f = sections.page_filters(KIND)
 lg = f.lang
 st.header(i18n.t("page.assaults", lg))
 incidents = app.data("incidents", f)
 k = app.data("kpis", f)
-drill = views.Drill(incidents)
+drill = sections.Drill(incidents)
 
 harm = {q: app.data("breakdown", f, q) for q in ("injured", "equipment")}
 yes = {q: int(d.loc[d["key"] == "yes", "n"].sum()) for q, d in harm.items()}
-views.figure_row(
+sections.figure_row(
     lg,
     [
         ("kpi.assaults", k["assaults"], None),
@@ -40,10 +40,10 @@ by = st.segmented_control(
 by = by or "context"
 vocab = ASSAULT_CONTEXT if by == "context" else ASSAULT_TYPE
 monthly = figures.kind_monthly(app.data, f, KIND, by, events=app.show_events(), incidents=incidents)
-selected = views.monthly_chart(monthly, f, by, key=f"chart-assaults-{by}")
+selected = sections.monthly_chart(monthly, f, by, key=f"chart-assaults-{by}")
 if monthly.note:
     st.caption(app.plain(monthly.note))
-drill.narrow(views.ids_by_month(incidents, selected, by), views.selection_words(selected, by, f, vocab))
+drill.narrow(sections.ids_by_month(incidents, selected, by), sections.selection_words(selected, by, f, vocab))
 
 # 3. perpetrators, and injuries / equipment damage
 left, right = st.columns(2)
@@ -57,10 +57,10 @@ with left:
         incidents,
         PERPETRATOR,
         KIND,
-        width_hint=views.HALF,
+        width_hint=sections.HALF,
     )
     sel = app.chart(perpetrators, key="chart-assaults-perp", select=True)
-    drill.narrow(views.ids_by_key(incidents, sel, "perpetrator"), views.key_words(sel, PERPETRATOR, lg))
+    drill.narrow(sections.ids_by_key(incidents, sel, "perpetrator"), sections.key_words(sel, PERPETRATOR, lg))
 with right:
     questions = {"injured": i18n.t("assaults.injured", lg), "equipment": i18n.t("assaults.equipment", lg)}
     data = pd.concat([d.assign(question=q) for q, d in harm.items()], ignore_index=True)
@@ -78,7 +78,7 @@ with right:
             answers=YES_NO_UNKNOWN,
             kind=KIND,
             x_title=i18n.t(f"chart.y_{f.count}", lg),
-            width_hint=views.HALF,
+            width_hint=sections.HALF,
         ),
         key="chart-assaults-harm",
         select=True,
@@ -87,9 +87,9 @@ with right:
     for q in {s[0] for s in sel}:
         chosen = [[s[1]] for s in sel if s[0] == q]
         drill.narrow(
-            views.ids_by_key(incidents, chosen, column[q]),
-            f"{questions[q]}: {views.key_words(chosen, YES_NO_UNKNOWN, lg)}",
+            sections.ids_by_key(incidents, chosen, column[q]),
+            f"{questions[q]}: {sections.key_words(chosen, YES_NO_UNKNOWN, lg)}",
         )
 
 # 4. the incidents behind the numbers
-views.incident_section(drill, f, key="assaults", kind=KIND, stem="assaults")
+sections.incident_section(drill, f, key="assaults", kind=KIND, stem="assaults")

@@ -5,15 +5,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pfd import app, charts, i18n, views
-from pfd.query import NOT_A_BLOCK
-from pfd.vocab import BLOCKING_TYPE
-from report import figures
+from pressfreedom import charts, figures, i18n
+from pressfreedom.query import NOT_A_BLOCK
+from pressfreedom.vocab import BLOCKING_TYPE
+from webapp import app, sections
 
 KIND = "website_blocking"
 
 # 1. select → get data: incidents of the period, plus the blocks that began earlier and still held
-f = views.page_filters(KIND)
+f = sections.page_filters(KIND)
 lg = f.lang
 st.header(i18n.t("page.blockings", lg))
 incidents = app.data("incidents", f)
@@ -22,9 +22,9 @@ period_ids = set(incidents["incident_id"])
 incidents = figures.blocking_incidents(app.data, f, blocks)
 earlier = sorted(set(incidents["incident_id"]) - period_ids)
 k = app.data("kpis", f)
-drill = views.Drill(incidents)
+drill = sections.Drill(incidents)
 
-views.figure_row(
+sections.figure_row(
     lg,
     [
         ("kpi.websites_blocked", k["websites_blocked"], "kpi.help_websites"),
@@ -39,7 +39,7 @@ if earlier:
 timeline = figures.blockings_figure(app.data, f, blocks=blocks, incidents=incidents)
 n_domains = timeline.n
 sel = app.chart(timeline, key="chart-timeline", select=True)
-drill.narrow(views.ids_direct(sel), i18n.t("blockings.selected_blocks", lg))
+drill.narrow(sections.ids_direct(sel), i18n.t("blockings.selected_blocks", lg))
 st.caption(i18n.t("blockings.timeline_note", lg))
 
 # 3. active blocks per month (confirmed, and those whose start is known only to the year)
@@ -93,11 +93,11 @@ with left:
         incidents,
         BLOCKING_TYPE,
         KIND,
-        width_hint=views.HALF,
+        width_hint=sections.HALF,
         exclude=NOT_A_BLOCK,
     )
     sel = app.chart(by_type, key="chart-blockings-type", select=True)
-    drill.narrow(views.ids_by_key(incidents, sel, "subcategory"), views.key_words(sel, BLOCKING_TYPE, lg))
+    drill.narrow(sections.ids_by_key(incidents, sel, "subcategory"), sections.key_words(sel, BLOCKING_TYPE, lg))
 with right:
     st.subheader(i18n.t("blockings.cyber_title", lg))
     st.caption(i18n.t("blockings.cyber_note", lg))
@@ -110,4 +110,4 @@ with right:
         app.table(cyber[keep], hide_index=True, width="stretch", key="cyber")
 
 # 5. the incidents behind the numbers
-views.incident_section(drill, f, key="blockings", kind=KIND, stem="blockings")
+sections.incident_section(drill, f, key="blockings", kind=KIND, stem="blockings")

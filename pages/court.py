@@ -3,24 +3,24 @@
 import pandas as pd
 import streamlit as st
 
-from pfd import app, i18n, views
-from pfd.vocab import OUTCOME
-from report import figures
+from pressfreedom import figures, i18n
+from pressfreedom.vocab import OUTCOME
+from webapp import app, sections
 
 KIND = "court_outcome"
 
 # 1. select → get data
-f = views.page_filters(KIND)
+f = sections.page_filters(KIND)
 lg = f.lang
 st.header(i18n.t("page.court", lg))
 incidents = app.data("incidents", f)
 k = app.data("kpis", f)
 cases = app.data("court_cases", f)
 fines = app.data("fines", f)
-drill = views.Drill(incidents)
+drill = sections.Drill(incidents)
 people = f.count == "people"
 
-views.figure_row(
+sections.figure_row(
     lg,
     [
         ("court.decisions", k["court_outcomes"], None),
@@ -28,10 +28,10 @@ views.figure_row(
         ("court.acquittals", k["acquittals"], "court.help_acquittals"),
     ],
 )
-views.figure_row(
+sections.figure_row(
     lg,
     [
-        ("kpi.prison_years", views.rounded(k["prison_years"], 1), "kpi.help_prison", 1),
+        ("kpi.prison_years", sections.rounded(k["prison_years"], 1), "kpi.help_prison", 1),
         ("court.fines", int(fines["fines"].sum()) if len(fines) else 0, None),
     ],
     columns=3,
@@ -39,11 +39,12 @@ views.figure_row(
 
 # 2. by month and outcome
 monthly = figures.kind_monthly(app.data, f, KIND, "subcategory", events=app.show_events(), incidents=incidents)
-selected = views.monthly_chart(monthly, f, "subcategory", key="chart-court")
+selected = sections.monthly_chart(monthly, f, "subcategory", key="chart-court")
 if monthly.note:
     st.caption(app.plain(monthly.note))
 drill.narrow(
-    views.ids_by_month(incidents, selected, "subcategory"), views.selection_words(selected, "subcategory", f, OUTCOME)
+    sections.ids_by_month(incidents, selected, "subcategory"),
+    sections.selection_words(selected, "subcategory", f, OUTCOME),
 )
 
 
@@ -63,13 +64,13 @@ def narrow_to_cases(selected: list[list], counts, label) -> None:
 
 
 verdicts, bins = figures.verdict_counts(cases), figures.sentence_bins(cases)
-years = views.rounded(k["prison_years"], 1)  # the KPI's figure, said in the sentences' caption
+years = sections.rounded(k["prison_years"], 1)  # the KPI's figure, said in the sentences' caption
 left, right = st.columns(2)
 with left:
-    kf = figures.verdicts_figure(f, verdicts, incidents, width_hint=views.HALF)
+    kf = figures.verdicts_figure(f, verdicts, incidents, width_hint=sections.HALF)
     narrow_to_cases(app.chart(kf, key="chart-verdicts", select=True), verdicts, figures.verdict_label)
 with right:
-    kf = figures.sentences_figure(f, bins, incidents, years, width_hint=views.HALF)
+    kf = figures.sentences_figure(f, bins, incidents, years, width_hint=sections.HALF)
     narrow_to_cases(app.chart(kf, key="chart-sentences", select=True), bins, figures.sentence_bin_label)
 
 # 4. fines by currency, and the charges
@@ -109,10 +110,10 @@ with right:
         None,
         KIND,
         top=12,
-        width_hint=views.HALF,
+        width_hint=sections.HALF,
     )
     sel = app.chart(charges, key="chart-court-charges", select=True)
-    drill.narrow(views.ids_by_key(incidents, sel, "charge"), views.key_words(sel, None, lg))
+    drill.narrow(sections.ids_by_key(incidents, sel, "charge"), sections.key_words(sel, None, lg))
 
 # 5. the decisions behind the numbers: court, charge, sentence, appeals
-views.incident_section(drill, f, key="court", kind=KIND, stem="court-outcomes")
+sections.incident_section(drill, f, key="court", kind=KIND, stem="court-outcomes")

@@ -2,22 +2,22 @@
 
 import streamlit as st
 
-from pfd import app, charts, i18n, views
-from pfd.vocab import DETENTION_TYPE
-from report import figures
+from pressfreedom import charts, figures, i18n
+from pressfreedom.vocab import DETENTION_TYPE
+from webapp import app, sections
 
 KIND = "detention"
 
 # 1. select → get data
-f = views.page_filters(KIND)
+f = sections.page_filters(KIND)
 lg = f.lang
 st.header(i18n.t("page.detentions", lg))
 incidents = app.data("incidents", f)
 k = app.data("kpis", f)
 days = app.data("detention_days", f)
-drill = views.Drill(incidents)
+drill = sections.Drill(incidents)
 
-views.figure_row(
+sections.figure_row(
     lg,
     [
         ("kpi.detentions", k["detentions"], None),
@@ -40,12 +40,12 @@ st.caption(
 
 # 2. by month and type of detention
 monthly = figures.kind_monthly(app.data, f, KIND, "subcategory", events=app.show_events(), incidents=incidents)
-selected = views.monthly_chart(monthly, f, "subcategory", key="chart-detentions")
+selected = sections.monthly_chart(monthly, f, "subcategory", key="chart-detentions")
 if monthly.note:
     st.caption(app.plain(monthly.note))
 drill.narrow(
-    views.ids_by_month(incidents, selected, "subcategory"),
-    views.selection_words(selected, "subcategory", f, DETENTION_TYPE),
+    sections.ids_by_month(incidents, selected, "subcategory"),
+    sections.selection_words(selected, "subcategory", f, DETENTION_TYPE),
 )
 
 # 3. who was held longest (stated durations, or computed from exact dates)
@@ -75,4 +75,4 @@ if sel:
 st.caption(i18n.t("detentions.longest_note", lg))
 
 # 4. the incidents behind the numbers
-views.incident_section(drill, f, key="detentions", kind=KIND, stem="detentions")
+sections.incident_section(drill, f, key="detentions", kind=KIND, stem="detentions")

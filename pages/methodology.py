@@ -4,10 +4,10 @@ what each contributed, the build's manifest, full downloads, translations awaiti
 import pandas as pd
 import streamlit as st
 
-from pfd import app, exports, i18n, present
-from pfd.config import load_config
-from pfd.query import COUNTING_RULES, DECISIVE_OUTCOMES
-from pfd.vocab import (
+from pressfreedom import downloads, i18n
+from pressfreedom.config import load_config
+from pressfreedom.query import COUNTING_RULES, DECISIVE_OUTCOMES
+from pressfreedom.vocab import (
     ALL,
     BLOCKING_TYPE,
     CATEGORY,
@@ -17,6 +17,7 @@ from pfd.vocab import (
     SOURCE_LANGUAGE,
     VICTIM_ROLE,
 )
+from webapp import app, presentation
 
 f = app.filters()
 lg = f.lang
@@ -151,8 +152,8 @@ if m["warnings"]:
 st.subheader(i18n.t("method.downloads_title", lg))
 st.caption(i18n.t("method.downloads_note", lg))
 everything = app.data("all_incidents", f)
-frame = exports.incident_frame(everything)
-lines = exports.about_lines(None, config, q.manifest, rows=len(frame), sources=app.source_names(everything), lang=lg)
+frame = downloads.incident_frame(everything)
+lines = downloads.about_lines(None, config, q.manifest, rows=len(frame), sources=app.source_names(everything), lang=lg)
 REFERENCE = ("sources", "people", "published_figures", "events")
 incident_sheet, about_sheet = i18n.t("download.sheet_incidents", lg), i18n.t("download.sheet_about", lg)
 parquet = [
@@ -163,14 +164,14 @@ parquet = [
 def workbook() -> bytes:
     """Built on click only (in Streamlit's download thread): the incidents and every reference table."""
     sheets = {incident_sheet: frame, **{name: q.table(name) for name in REFERENCE}}
-    return exports.xlsx_bytes(sheets, lines, about_name=about_sheet)
+    return downloads.xlsx_bytes(sheets, lines, about_name=about_sheet)
 
 
 d1, d2, d3 = st.columns(3)
 d1.download_button(
     i18n.t("method.download_csv", lg),
-    data=lambda: exports.csv_bytes(frame, lines),
-    file_name=exports.file_name(config, None, "incidents", "csv"),
+    data=lambda: downloads.csv_bytes(frame, lines),
+    file_name=downloads.file_name(config, None, "incidents", "csv"),
     mime="text/csv",
     on_click="ignore",
     key="full-csv",
@@ -179,7 +180,7 @@ d1.download_button(
 d2.download_button(
     i18n.t("method.download_xlsx", lg),
     data=workbook,
-    file_name=exports.file_name(config, None, "dataset", "xlsx"),
+    file_name=downloads.file_name(config, None, "dataset", "xlsx"),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
     key="full-xlsx",
@@ -187,8 +188,8 @@ d2.download_button(
 )
 d3.download_button(
     i18n.t("method.download_parquet", lg),
-    data=lambda: exports.parquet_zip(parquet, q.root / "manifest.json"),
-    file_name=exports.file_name(config, None, "parquet", "zip"),
+    data=lambda: downloads.parquet_zip(parquet, q.root / "manifest.json"),
+    file_name=downloads.file_name(config, None, "parquet", "zip"),
     mime="application/zip",
     on_click="ignore",
     key="full-parquet",
@@ -206,7 +207,7 @@ st.caption(
 # 6. the offline report and the slide deck of the current view (filters and language apply)
 st.subheader(i18n.t("export.report_title", lg))
 st.caption(i18n.t("export.report_note", lg))
-present.report_downloads(q, f, key="method-report", events=app.show_events())
+presentation.report_downloads(q, f, key="method-report", events=app.show_events())
 
 # 7. translations that still await a native speaker's review
 st.subheader(i18n.t("method.review_title", lg))

@@ -7,9 +7,9 @@ in the charts narrow the list, and each published figure lists the itemised inci
 import pandas as pd
 import streamlit as st
 
-from pfd import app, charts, i18n, present, views
-from pfd.views import Card
-from report import figures
+from pressfreedom import charts, figures, i18n
+from webapp import app, presentation, sections
+from webapp.sections import Card
 
 f = app.filters()
 lg = f.lang
@@ -17,7 +17,7 @@ people = f.count == "people"
 st.header(i18n.t("page.overview", lg))
 st.caption(i18n.t("app.tagline", lg))
 # the offline report and the slide deck of this view (filters, language, context periods), built on click
-present.report_downloads(app.get_query(), f, key="overview-report", events=app.show_events())
+presentation.report_downloads(app.get_query(), f, key="overview-report", events=app.show_events())
 
 # 1. select → get data: everything on this page in one cached call, plus the incident list
 o = app.data("overview", f)
@@ -75,7 +75,7 @@ def which(i: int, card: Card) -> None:
         app.table(table[keep], hide_index=True, width="stretch", key=f"which-{name}")
 
 
-views.kpi_cards(f, k, cards, below=which)
+sections.kpi_cards(f, k, cards, below=which)
 notes = []
 if k["previous"] is None:
     notes.append(i18n.t("kpi.no_previous_long", lg, period=i18n.period_label(f.previous().start, f.previous().end, lg)))
@@ -89,10 +89,10 @@ for note in notes:
     st.caption(app.plain(note))
 
 # 4. by month and kind, with the context periods; selecting bars narrows the list below
-drill = views.Drill(incidents)
+drill = sections.Drill(incidents)
 monthly = figures.overview_monthly(app.data, f, events=app.show_events(), incidents=incidents)
-selected = views.monthly_chart(monthly, f, "category", key="chart-overview")
-drill.narrow(views.ids_by_month(incidents, selected, "category"), views.selection_words(selected, "category", f))
+selected = sections.monthly_chart(monthly, f, "category", key="chart-overview")
+drill.narrow(sections.ids_by_month(incidents, selected, "category"), sections.selection_words(selected, "category", f))
 
 # 5. most targeted outlets (an outlet named in the incident, or the outlet as the victim)
 outlets = o["top_outlets"]
@@ -121,18 +121,18 @@ if sel_outlets:
 st.caption(i18n.t("overview.outlets_note", lg))
 
 # 6. the incidents behind the numbers
-views.incident_section(drill, f, key="overview")
+sections.incident_section(drill, f, key="overview")
 
 # 7. documented vs published: each published figure beside the itemised count for the same thing
 st.subheader(i18n.t("published.title", lg))
 st.caption(i18n.t("published.explain", lg))
-pub = views.pair_ranges(o["published"])
+pub = sections.pair_ranges(o["published"])
 if pub.empty:
     st.info(i18n.t("published.none", lg))
 else:
     pub = pub.assign(
         value_text=[
-            views.figure_in_words(v, q, lg, None if pd.isna(u) else u)
+            sections.figure_in_words(v, q, lg, None if pd.isna(u) else u)
             for v, q, u in zip(pub["value"], pub["qualifier"], pub["upper"], strict=True)
         ],
         documented_text=[
@@ -152,7 +152,7 @@ else:
         {
             i18n.t("published.col_figure", lg): pub["description"],
             i18n.t("published.col_period", lg): [
-                views.span_label(s, e, lg) for s, e in zip(pub["period_start"], pub["period_end"], strict=True)
+                sections.span_label(s, e, lg) for s, e in zip(pub["period_start"], pub["period_end"], strict=True)
             ],
             i18n.t("published.col_published", lg): [
                 f"{v} {i18n.t(f'unit.{u}', lg) if i18n.t(f'unit.{u}', lg) != f'unit.{u}' else u}"

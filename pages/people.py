@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from pfd import app, charts, i18n, views
-from pfd.vocab import VICTIM_ROLE
+from pressfreedom import charts, i18n
+from pressfreedom.vocab import VICTIM_ROLE
+from webapp import app, sections
 
 f = app.filters()
 lg = f.lang
@@ -51,6 +52,6 @@ else:
         select=True,
     )
     st.caption(i18n.t("people.timeline_note", lg))
-    drill = views.Drill(timeline)
-    drill.narrow(views.ids_direct(sel), i18n.t("people.selected_points", lg))
-    views.incident_section(drill, f, key="people", stem=f"person-{row['key']}", content=scope)
+    drill = sections.Drill(timeline)
+    drill.narrow(sections.ids_direct(sel), i18n.t("people.selected_points", lg))
+    sections.incident_section(drill, f, key="people", stem=f"person-{row['key']}", content=scope)

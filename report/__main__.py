@@ -9,14 +9,14 @@ from pathlib import Path
 
 import streamlit.logger
 
-# report.figures reuses pure helpers of pfd.views, a Streamlit module: outside a Streamlit server
+# pressfreedom.figures reuses pure helpers of webapp.sections, a Streamlit module: outside a Streamlit server
 # its caches would log "No runtime found" — noise on a command line.
 streamlit.logger.set_log_level("error")
 
-from pfd.export import ExportError, ExportUnavailable  # noqa: E402
-from pfd.filters import month_end, parse_month  # noqa: E402
-from pfd.query import Query  # noqa: E402
-from pfd.vocab import LANGUAGES  # noqa: E402
+from pressfreedom.chart_images import ExportError, ExportUnavailable  # noqa: E402
+from pressfreedom.filters import month_end, parse_month  # noqa: E402
+from pressfreedom.query import Query  # noqa: E402
+from pressfreedom.vocab import LANGUAGES  # noqa: E402
 from report.build import make_deck, make_report  # noqa: E402
 
 

@@ -3,7 +3,7 @@
 ``make_report(query, filters)`` and ``make_deck(query, filters)`` return bytes, for the
 dashboard's download buttons; ``python -m report`` writes both files. The language is
 ``filters.lang``. All numbers come from ``Query``, all figures from the chart builders (through
-``report.figures``), all words from the catalogues and vocabularies — the methodology paragraphs
+``pressfreedom.figures``), all words from the catalogues and vocabularies — the methodology paragraphs
 are the methodology page's, rendered from the same declared counting rules.
 """
 
@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pfd import export, i18n
-from pfd.config import load_config
-from pfd.filters import Filters
-from pfd.query import COUNTING_RULES, DECISIVE_OUTCOMES, Query
-from pfd.vocab import ALL as VOCABULARIES
-from pfd.vocab import BLOCKING_TYPE, OUTCOME, VICTIM_ROLE, Vocabulary
+from pressfreedom import chart_images, i18n
+from pressfreedom.config import load_config
+from pressfreedom.figures import KeyFigure, cited_sources, filters_text, key_figures, kpi_cards, published_rows
+from pressfreedom.filters import Filters
+from pressfreedom.query import COUNTING_RULES, DECISIVE_OUTCOMES, Query
+from pressfreedom.vocab import ALL as VOCABULARIES
+from pressfreedom.vocab import BLOCKING_TYPE, OUTCOME, VICTIM_ROLE, Vocabulary
 from report import deck, html
-from report.figures import KeyFigure, cited_sources, filters_text, key_figures, kpi_cards, published_rows
 
 MAX_REPORT_BYTES = 6 * 1024 * 1024
 
@@ -149,12 +149,12 @@ def make_report(query: Query, filters: Filters, events: bool = True) -> bytes:
 
 
 def make_deck(
-    query: Query, filters: Filters, exporter: export.ChartExporter | None = None, events: bool = True
+    query: Query, filters: Filters, exporter: chart_images.ChartExporter | None = None, events: bool = True
 ) -> bytes:
-    """The 16:9 slide deck (.pptx bytes). Needs Chromium: raises ``export.ExportUnavailable`` without."""
+    """The 16:9 slide deck (.pptx bytes). Needs Chromium: raises ``chart_images.ExportUnavailable`` without."""
     c = compose(query, filters, "export", events)
     kwargs = dict(lang=filters.lang, **c.shared(), sources=c.cited)
     if exporter is not None:
         return deck.build(**kwargs, exporter=exporter)
-    with export.ChartExporter() as ex:
+    with chart_images.ChartExporter() as ex:
         return deck.build(**kwargs, exporter=ex)

@@ -1,5 +1,5 @@
 """The 16:9 slide deck (python-pptx): title, key figures, one slide per key chart, published
-figures, sources. Chart slides carry the PNG (rendered by ``pfd.export``) and put the caption
+figures, sources. Chart slides carry the PNG (rendered by ``pressfreedom.chart_images``) and put the caption
 and source line into the speaker notes, so the presenter can cite them aloud.
 """
 
@@ -12,8 +12,8 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from pfd import export, i18n
-from report.figures import KeyFigure, KpiCard, PublishedRow
+from pressfreedom import chart_images, i18n
+from pressfreedom.figures import KeyFigure, KpiCard, PublishedRow
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.45)
@@ -68,7 +68,7 @@ def build(
     figures: list[KeyFigure],
     published: list[PublishedRow],
     sources: list[str],
-    exporter: export.ChartExporter,
+    exporter: chart_images.ChartExporter,
 ) -> bytes:
     """The deck as .pptx bytes; each chart is built again with the ``export`` theme for its PNG."""
     prs = Presentation()
@@ -116,7 +116,7 @@ def build(
     area_w, area_h = SLIDE_W - 2 * MARGIN, SLIDE_H - area_top - Inches(0.15)
     for kf in figures:
         png = exporter.png(kf.themed("export").fig, theme=None)  # built with the export theme
-        w_px, h_px = export.png_size(png)
+        w_px, h_px = chart_images.png_size(png)
         scale = min(area_w / w_px, area_h / h_px)
         width, height = Emu(int(w_px * scale)), Emu(int(h_px * scale))
         slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])

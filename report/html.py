@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from pfd import i18n
-from report.figures import KeyFigure, KpiCard, PublishedRow
+from pressfreedom import i18n
+from pressfreedom.figures import KeyFigure, KpiCard, PublishedRow
 
 PLOTLY_CONFIG = {
     "displaylogo": False,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from pfd.schema import BY_NAME
+from pressfreedom.schema import BY_NAME
 
 CANARY = "Canary Zzyzx Confidential"  # must never appear in a public artefact
 

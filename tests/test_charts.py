@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pfd import charts, i18n
-from pfd.vocab import ASSAULT_TYPE, CATEGORY, YES_NO_UNKNOWN
+from pressfreedom import charts, i18n
+from pressfreedom.vocab import ASSAULT_TYPE, CATEGORY, YES_NO_UNKNOWN
 
 MONTHS = [date(2020, m, 1) for m in range(1, 13)]
 TEXT = dict(title="Incidents by month", caption="7 incidents · Jan – Dec 2020", source="Source: A · n = 7 incidents")
@@ -109,7 +109,7 @@ def test_types_within_a_kind_get_tints_and_patterns_and_unknown_is_grey():
 
 def test_horizontal_bars_totals_labels_and_selection_data():
     data = pd.DataFrame({"key": ["police", "unknown", "court"], "n": [3, 5, 1]})
-    from pfd.vocab import PERPETRATOR
+    from pressfreedom.vocab import PERPETRATOR
 
     fig = charts.horizontal_bars(data, **TEXT, vocab=PERPETRATOR, color="#D55E00")
     bar = fig.data[0]
@@ -276,19 +276,19 @@ def box_over_month(fig, month: int) -> list[list]:
 
 
 def test_a_box_over_one_month_names_only_the_kinds_with_incidents():
-    from pfd import views
-    from pfd.filters import Filters
+    from pressfreedom.filters import Filters
+    from webapp import sections
 
     data = grid({(2, "detention"): 3, (3, "physical_assault"): 2, (3, "detention"): 1, (9, "court_outcome"): 1})
     fig = charts.monthly_bars(data, **TEXT)
     raw = box_over_month(fig, 2)
     assert len(raw) == 3  # the box holds the empty bars of assaults and court outcomes too
     f = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
-    chosen = views.selected_bars(raw, data)
+    chosen = sections.selected_bars(raw, data)
     assert chosen == [["2020-02-01", "detention"]]
-    assert views.selection_words(chosen, "category", f) == "Feb 2020 — Detentions"
+    assert sections.selection_words(chosen, "category", f) == "Feb 2020 — Detentions"
     ru = f.with_(lang="ru")
-    assert views.selection_words(views.selected_bars(box_over_month(fig, 3), data), "category", ru) == (
+    assert sections.selection_words(sections.selected_bars(box_over_month(fig, 3), data), "category", ru) == (
         "Март 2020 — Физические нападения; Март 2020 — Задержания"
     )
     incidents = pd.DataFrame(
@@ -299,40 +299,40 @@ def test_a_box_over_one_month_names_only_the_kinds_with_incidents():
             category=["detention", "physical_assault", "detention"],
         )
     )
-    assert views.ids_by_month(incidents, chosen, "category") == {"A"}
+    assert sections.ids_by_month(incidents, chosen, "category") == {"A"}
 
 
 def test_a_box_over_an_empty_month_names_the_month_and_selects_nothing():
-    from pfd import views
-    from pfd.filters import Filters
+    from pressfreedom.filters import Filters
+    from webapp import sections
 
     data = grid({(2, "detention"): 3, (9, "court_outcome"): 1})
     fig = charts.monthly_bars(data, **TEXT)
-    chosen = views.selected_bars(box_over_month(fig, 5), data)
+    chosen = sections.selected_bars(box_over_month(fig, 5), data)
     assert chosen == [["2020-05-01", None]]
     f = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
-    assert views.selection_words(chosen, "category", f) == "May 2020"
+    assert sections.selection_words(chosen, "category", f) == "May 2020"
     incidents = pd.DataFrame(
         dict(incident_id=["A"], date=[date(2020, 5, 1)], date_precision=["year"], category=["detention"])
     )
-    assert views.ids_by_month(incidents, chosen, "category") == set()  # a selection, with nothing in it
-    assert views.selected_bars([], data) == []
+    assert sections.ids_by_month(incidents, chosen, "category") == set()  # a selection, with nothing in it
+    assert sections.selected_bars([], data) == []
 
 
 # -- the context charts read the catalogues ---------------------------------------------------------
 
 
 def test_context_chart_hover_agrees_with_the_number_of_countries():
-    from pfd import charts_context
+    from pressfreedom import charts_third_party
 
     series = pd.DataFrame(
         dict(year=[2021, 2022], year_label=[None, None], iso="AZE", country="Azerbaijan", rank=[167, 154],
              countries_ranked=[181, 180], score=[None, None], scale=["2013_2021", "2022_on"],
              score_direction=[None, None], source_file="x", licence="x")
     )  # fmt: skip
-    ru = charts_context.rsf_rank_figure(series, "ru")
+    ru = charts_third_party.rsf_rank_figure(series, "ru")
     assert list(ru.data[0].hovertext) == ["2021: 167-е место из 181 страны", "2022: 154-е место из 180 стран"]
-    en = charts_context.rsf_rank_figure(series.iloc[:1], "en")
+    en = charts_third_party.rsf_rank_figure(series.iloc[:1], "en")
     assert en.data[0].hovertext == ("2021: rank 167 of 181 countries",)
     assert any(a.text == "Source: RSF World Press Freedom Index; n = 1 index year" for a in en.layout.annotations)
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pfd import context, vocab
-from pfd.schema import ALL_TABLES, INCIDENT_COLUMNS
+from pressfreedom import third_party, vocab
+from pressfreedom.schema import ALL_TABLES, INCIDENT_COLUMNS
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "data-model.md").read_text(encoding="utf-8")
 
@@ -34,9 +34,9 @@ def test_vocabularies_have_an_explicit_unknown_or_say_why_not(v):
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXT_TABLES = {
-    context.RSF_TABLE: context.RSF_SCHEMA,
-    context.CITIZENLAB_TABLE: context.CITIZENLAB_SCHEMA,
-    context.OONI_TABLE: context.OONI_SCHEMA,
+    third_party.RSF_TABLE: third_party.RSF_SCHEMA,
+    third_party.CITIZENLAB_TABLE: third_party.CITIZENLAB_SCHEMA,
+    third_party.OONI_TABLE: third_party.OONI_SCHEMA,
 }
 
 
@@ -65,18 +65,18 @@ def test_the_context_section_names_no_column_that_code_lacks():
     cells = [re.split(r"(?<!\\)\|", line) for line in rows]  # "\|" inside a cell is not a border
     named = {c for cell in cells for c in re.findall(r"`(\w+)`", cell[5])}
     # the values named in the cells (eras, directions) are codes, not columns
-    values = set(context.SCALES) | {"higher_is_better", "lower_is_better"}
+    values = set(third_party.SCALES) | {"higher_is_better", "lower_is_better"}
     assert named - values == declared
 
 
 def test_every_context_importer_is_documented_and_the_details_are_linked():
-    from etl.context import IMPORTERS
+    from etl.third_party import IMPORTERS
 
     section = context_section()
     for name in IMPORTERS:
         assert f"`{name}.py`" in section, name
-        assert (ROOT / "etl" / "context" / f"{name}.py").is_file(), name
+        assert (ROOT / "etl" / "third_party" / f"{name}.py").is_file(), name
     assert "(context-data.md)" in section and (ROOT / "docs" / "context-data.md").is_file()
-    for facts in (ROOT / "data" / "context").glob("*.csv"):  # the committed facts have their place too
+    for facts in (ROOT / "data" / "third_party").glob("*.csv"):  # the committed facts have their place too
         stem = re.sub(r"_[A-Za-z]{2,3}(_categories)?$", "", facts.stem)
         assert stem in section, facts.name

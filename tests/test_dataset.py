@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pfd import vocab
-from pfd.schema import BY_NAME
+from pressfreedom import vocab
+from pressfreedom.schema import BY_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"

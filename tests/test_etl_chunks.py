@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl import cli, raw_tables, validated
-from pfd.paths import RAW_DIR
+from pressfreedom.paths import RAW_DIR
 from tests import fixtures
 
 DATE_CELLS = [

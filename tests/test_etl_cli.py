@@ -18,8 +18,8 @@ import pytest
 from etl import cli
 from etl.build import Build
 from etl.cli import main as etl_main
-from pfd.query import TABLES
-from pfd.schema import BY_NAME
+from pressfreedom.query import TABLES
+from pressfreedom.schema import BY_NAME
 from tests import fixtures
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -30,7 +30,7 @@ from etl import raw_tables
 from etl.build import Build, FatalInputError
 from etl.cli import compile_all
 from etl.cli import main as etl_main
-from pfd.schema import BOOL, BY_NAME, CURRENCY, DATE, ID, LIST, NUMBER, URL, VOCAB
+from pressfreedom.schema import BOOL, BY_NAME, CURRENCY, DATE, ID, LIST, NUMBER, URL, VOCAB
 from tests import fixtures
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.cli import main as etl_main
-from pfd import vocab
-from pfd.schema import BY_NAME
+from pressfreedom import vocab
+from pressfreedom.schema import BY_NAME
 from tests import fixtures
 
 ALL_INCIDENT_IDS = {

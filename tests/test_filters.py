@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pfd import i18n
-from pfd.filters import Filters, month_end, period_condition
+from pressfreedom import i18n
+from pressfreedom.filters import Filters, month_end, period_condition
 
 BASE = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
 THIN = "\u2009"  # Babel puts thin spaces around the en dash of a range
@@ -256,7 +256,7 @@ def test_a_link_with_a_period_outside_the_data_shows_the_data_and_says_so(open_a
 
 
 def test_months_in_lists_every_month_start_across_a_year_end():
-    from pfd.filters import months_in
+    from pressfreedom.filters import months_in
 
     assert months_in(date(2019, 11, 15), date(2020, 2, 1)) == [
         date(2019, 11, 1), date(2019, 12, 1), date(2020, 1, 1), date(2020, 2, 1)

@@ -9,10 +9,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from pfd import charts, export
-from pfd.filters import Filters
-from pfd.vocab import DETENTION_TYPE
-from report import figures
+from pressfreedom import chart_images, charts, figures
+from pressfreedom.filters import Filters
+from pressfreedom.vocab import DETENTION_TYPE
 
 F = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
 
@@ -104,7 +103,7 @@ def test_many_context_events_share_labels_per_month_on_a_projector_and_keep_thei
 
     screen = charts.monthly_bars(data, events=events, **text)
     assert sorted(labels(screen)) == sorted(s[0] for s in spans)
-    fig = export.title_clearance(charts.monthly_bars(data, events=events, theme="projector", **text))
+    fig = chart_images.title_clearance(charts.monthly_bars(data, events=events, theme="projector", **text))
     assert fig.layout.height <= charts.THEMES["projector"].fit_height
     got = labels(fig)
     assert len(got) == 4  # February, March, July, September
@@ -124,7 +123,7 @@ def test_a_long_legend_goes_beside_the_plot_on_a_projector():
     )  # fmt: skip
     text = dict(title="Detentions by month and type", caption="84 incidents", source="Source: a report")
     kw = dict(vocab=DETENTION_TYPE, kind="detention", **text)
-    fig = export.title_clearance(charts.monthly_bars(data, theme="projector", **kw))
+    fig = chart_images.title_clearance(charts.monthly_bars(data, theme="projector", **kw))
     assert fig.layout.legend.orientation == "v" and fig.layout.legend.x == 1.0
     assert fig.layout.margin.r > 200 and fig.layout.height <= charts.THEMES["projector"].fit_height
     screen = charts.monthly_bars(data, **kw)

@@ -12,10 +12,10 @@ from datetime import date
 import pytest
 from babel.dates import format_date
 
-from pfd import i18n
-from pfd.paths import I18N_DIR
-from pfd.vocab import ALL as VOCABULARIES
-from pfd.vocab import LANGUAGES
+from pressfreedom import i18n
+from pressfreedom.paths import I18N_DIR
+from pressfreedom.vocab import ALL as VOCABULARIES
+from pressfreedom.vocab import LANGUAGES
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 AZ_LETTERS = set("əƏğĞıİöÖüÜçÇşŞ")
@@ -130,7 +130,7 @@ def test_a_missing_translation_falls_back_to_english_with_english_forms(monkeypa
 
 
 ROOT = I18N_DIR.parent
-CALLER_DIRS = ("pfd", "pages", "report")
+CALLER_DIRS = ("pressfreedom", "webapp", "pages", "report")
 
 
 def _calls_without_count() -> list[str]:
@@ -148,7 +148,7 @@ def _calls_without_count() -> list[str]:
             if not isinstance(key, str):
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
-            if path.name == "charts_context.py" and name == "label":
+            if path.name == "charts_third_party.py" and name == "label":
                 key = f"context_chart.{key}"
             if key in plural and not any(k.arg == "count" for k in node.keywords):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {key}")
@@ -160,10 +160,10 @@ def test_every_call_of_a_plural_entry_passes_its_count():
 
 
 def test_the_caller_check_finds_a_call_without_a_count(tmp_path, monkeypatch):
-    (tmp_path / "pfd").mkdir()
+    (tmp_path / "pressfreedom").mkdir()
     (tmp_path / "dashboard.py").write_text('i18n.t("caption.n_incidents", lang, n=3)\n', encoding="utf-8")
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
-    monkeypatch.setattr(sys.modules[__name__], "CALLER_DIRS", ("pfd",))
+    monkeypatch.setattr(sys.modules[__name__], "CALLER_DIRS", ("pressfreedom",))
     assert _calls_without_count() == ["dashboard.py:1 caption.n_incidents"]
 
 
@@ -171,9 +171,9 @@ def test_the_caller_check_finds_a_call_without_a_count(tmp_path, monkeypatch):
 
 
 def test_context_chart_texts_are_in_every_catalogue():
-    from pfd import charts_context
+    from pressfreedom import charts_third_party
 
-    source = (ROOT / "pfd" / "charts_context.py").read_text(encoding="utf-8")
+    source = (ROOT / "pressfreedom" / "charts_third_party.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     used = {
         n.args[0].value
@@ -184,17 +184,17 @@ def test_context_chart_texts_are_in_every_catalogue():
         and isinstance(n.args[0], ast.Constant)
     }
     used |= {"higher_is_better", "lower_is_better"}  # label(direction): the data's score_direction
-    used |= {f"era.{scale}" for scale in __import__("pfd.context", fromlist=["SCALES"]).SCALES}
+    used |= {f"era.{scale}" for scale in __import__("pressfreedom.third_party", fromlist=["SCALES"]).SCALES}
     assert len(used) > 25
     for lang in LANGUAGES:
-        missing = sorted(k for k in used if f"{charts_context.CATALOGUE_TABLE}.{k}" not in i18n.catalogue(lang))
+        missing = sorted(k for k in used if f"{charts_third_party.CATALOGUE_TABLE}.{k}" not in i18n.catalogue(lang))
         assert missing == [], (lang, missing)
     # no language table of its own any more: every text goes through the catalogues
     assert not re.search(r'^\s*"(en|ru|az)": \{', source, re.M)
 
 
 # Placeholders one language needs and the code passes in every language: the Azerbaijani
-# ablative ending after a number ("15-dən çox"), computed by pfd.views.az_ablative.
+# ablative ending after a number ("15-dən çox"), computed by webapp.sections.az_ablative.
 LANGUAGE_SPECIFIC_PLACEHOLDERS = {"suffix"}
 
 
@@ -267,7 +267,7 @@ def test_vocabulary_labels_are_in_the_right_script():
 
 def test_legal_terms_follow_the_sources():
     """Spot checks against shared/sources: the ru study and the az/ru appeals."""
-    from pfd.vocab import ASSAULT_TYPE, DETENTION_TYPE, OUTCOME
+    from pressfreedom.vocab import ASSAULT_TYPE, DETENTION_TYPE, OUTCOME
 
     assert DETENTION_TYPE.label("administrative_detention", "ru") == "Административный арест"
     assert DETENTION_TYPE.label("administrative_detention", "az") == "İnzibati həbs"

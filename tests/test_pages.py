@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pfd import app, export, i18n, views
-from pfd.filters import Filters
-from pfd.query import Query
-from pfd.vocab import CONVICTION_OUTCOMES, CUSTODIAL_OUTCOMES, LANGUAGES, OUTCOME
+from pressfreedom import chart_images, i18n
+from pressfreedom.filters import Filters
+from pressfreedom.query import Query
+from pressfreedom.vocab import CONVICTION_OUTCOMES, CUSTODIAL_OUTCOMES, LANGUAGES, OUTCOME
+from webapp import app, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("overview", "assaults", "detentions", "blockings", "court", "people", "methodology")
@@ -105,7 +106,7 @@ def test_people_page_finds_a_spelling_variant_and_draws_one_timeline(open_app):
     assert at.text_input(key="pfd_person").value == "persson"
     assert at.selectbox[0].options[0].startswith("Fixture Person A — Journalist · 4 incidents")
     assert len(at.get("plotly_chart")) == 1
-    if export.unavailable_reason() is None:
+    if chart_images.unavailable_reason() is None:
         assert image_buttons(at) == {"person": ["png", "svg"]}
     # captions carry data-derived text made inert for Markdown (app.plain), as shown in the browser
     assert app.plain("4 incidents, all dates and kinds (the sidebar filters do not apply)") in captions(at)
@@ -127,11 +128,11 @@ def image_buttons(at: AppTest) -> dict[str, list[str]]:
     return out
 
 
-@pytest.mark.skipif(export.unavailable_reason() is not None, reason="image buttons need Chromium on the server")
+@pytest.mark.skipif(chart_images.unavailable_reason() is not None, reason="image buttons need Chromium on the server")
 def test_every_chart_offers_png_and_svg_and_the_overview_the_report(open_app):
     """Each chart on each page has its PNG and SVG buttons (keyed after the chart); none is left out."""
     at = open_app(STATES["full"])
-    for page in ("overview", "assaults", "detentions", "blockings", "court", "context"):
+    for page in ("overview", "assaults", "detentions", "blockings", "court", "third_party"):
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
         keys = chart_keys(at)
@@ -164,7 +165,7 @@ def test_methodology_renders_the_declared_rules_and_offers_downloads(open_app):
     labels = [b.label for b in at.get("download_button")]
     assert labels[:3] == ["Incidents (CSV)", "Dataset (XLSX)", "Parquet tables (ZIP)"]
     # the offline report and the slide deck of the current filters and language (the deck needs Chromium)
-    deck = [i18n.t("export.deck", "en")] if export.unavailable_reason() is None else []
+    deck = [i18n.t("export.deck", "en")] if chart_images.unavailable_reason() is None else []
     assert labels[3:] == [i18n.t("export.report", "en"), *deck]
 
 
@@ -182,20 +183,20 @@ LIST = pd.DataFrame(
 
 
 def test_a_selected_bar_selects_its_incidents_never_year_only_ones():
-    assert views.ids_by_month(LIST, [["2020-02-01", "detention"]], "category") == {"A"}
-    assert views.ids_by_month(LIST, [["2020-01-01", "detention"]], "category") == set()  # C is 2020, not January
-    assert views.ids_by_month(LIST, [], "category") is None
+    assert sections.ids_by_month(LIST, [["2020-02-01", "detention"]], "category") == {"A"}
+    assert sections.ids_by_month(LIST, [["2020-01-01", "detention"]], "category") == set()  # C is 2020, not January
+    assert sections.ids_by_month(LIST, [], "category") is None
 
 
 def test_a_selected_breakdown_bar_and_unknown():
-    assert views.ids_by_key(LIST, [["unknown"]], "perpetrator") == {"B"}
-    assert views.ids_by_key(LIST, [["police"], ["court"]], "perpetrator") == {"A", "C", "D"}
+    assert sections.ids_by_key(LIST, [["unknown"]], "perpetrator") == {"B"}
+    assert sections.ids_by_key(LIST, [["police"], ["court"]], "perpetrator") == {"A", "C", "D"}
 
 
 def test_selections_in_several_charts_narrow_together():
-    d = views.Drill(LIST)
-    d.narrow(views.ids_by_key(LIST, [["police"]], "perpetrator"), "Police")
-    d.narrow(views.ids_by_month(LIST, [["2020-02-01", "detention"]], "category"), "Feb 2020 — Detentions")
+    d = sections.Drill(LIST)
+    d.narrow(sections.ids_by_key(LIST, [["police"]], "perpetrator"), "Police")
+    d.narrow(sections.ids_by_month(LIST, [["2020-02-01", "detention"]], "category"), "Feb 2020 — Detentions")
     d.narrow(None, "ignored")
     assert (d.shown["incident_id"].tolist(), d.labels) == (["A"], ["Police", "Feb 2020 — Detentions"])
 
@@ -215,13 +216,13 @@ def test_selections_in_several_charts_narrow_together():
     ],
 )
 def test_published_figures_in_words(value, qualifier, lang, upper, words):
-    assert views.figure_in_words(value, qualifier, lang, upper) == words
+    assert sections.figure_in_words(value, qualifier, lang, upper) == words
 
 
 @pytest.mark.parametrize(("n", "suffix"), [(1, "-dən"), (6, "-dan"), (10, "-dan"), (20, "-dən"), (100, "-dən"),
                                           (1000, "-dən"), (1_000_000, "-dan"), (146, "-dan"), (15, "-dən")])  # fmt: skip
 def test_azerbaijani_ablative_after_numbers(n, suffix):
-    assert views.az_ablative(n) == suffix
+    assert sections.az_ablative(n) == suffix
 
 
 def test_range_figures_are_paired():
@@ -229,14 +230,14 @@ def test_range_figures_are_paired():
         dict(figure_id=["a", "b", "c"], source_id="s", indicator=["x", "x", "y"], period_start=date(2020, 1, 1),
              period_end=date(2020, 12, 31), qualifier=["range_min", "range_max", "exactly"], value=[90.0, 146.0, 5.0])
     )  # fmt: skip
-    paired = views.pair_ranges(figs)
+    paired = sections.pair_ranges(figs)
     assert paired["figure_id"].tolist() == ["a", "c"] and paired["upper"].tolist()[0] == 146.0
 
 
 # -- the UI catalogues ---------------------------------------------------------------------------------
 
-MY_FILES = ["dashboard.py", *(f"pages/{p}.py" for p in PAGES), "pfd/app.py", "pfd/views.py", "pfd/charts.py",
-            "pfd/exports.py", "pfd/filters.py"]  # fmt: skip
+MY_FILES = ["dashboard.py", *(f"pages/{p}.py" for p in PAGES), "webapp/app.py", "webapp/sections.py", "pressfreedom/charts.py",
+            "pressfreedom/downloads.py", "pressfreedom/filters.py"]  # fmt: skip
 KEY = re.compile(r'"((?:page|sidebar|caption|unit|chart|kpi|list|common|lang|overview|assaults|detentions|blockings'
                  r'|court|people|published|method|download|app)\.[a-z_0-9]+)"')  # fmt: skip
 OTHERS = ("report.", "present.", "export.", "meta.")
@@ -278,7 +279,7 @@ def test_reset_restores_the_default_filters_and_a_language_switch_keeps_them(ope
 def _english_fragments() -> set[str]:
     """Pieces of the app's English texts (catalogue entries and vocabulary labels): each
     placeholder-free run of at least two words and 12 characters with an English word in it."""
-    from pfd import vocab
+    from pressfreedom import vocab
 
     en = i18n.catalogue("en")
     texts = list(en.values())  # an entry left in English in ``lang`` is English left too
@@ -315,7 +316,7 @@ def test_no_english_left_on_any_page(open_app, lang):
     english = _english_fragments()
     assert len(english) > 100  # the check has something to look for
     at = open_app({"lang": lang, **STATES["full"]})
-    for page in (*PAGES, "context"):
+    for page in (*PAGES, "third_party"):
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
         shown = [h.value for h in at.header] + [h.value for h in at.subheader] + captions(at)

@@ -17,9 +17,9 @@ import pytest
 
 from bench import synth
 from etl.cli import main as etl_main
-from pfd.filters import Filters, add_months, month_end, period_condition
-from pfd.query import COUNTING_RULES, Query, _in, fold_name, overview
-from report import figures
+from pressfreedom import figures
+from pressfreedom.filters import Filters, add_months, month_end, period_condition
+from pressfreedom.query import COUNTING_RULES, Query, _in, fold_name, overview
 from tests import fixtures
 
 Y2020 = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
@@ -827,7 +827,7 @@ def test_the_reference_comparison_catches_a_wrong_projection(rules_build, mutati
 @pytest.mark.parametrize("which", ["rules_build", "fixture_build", "shipped_build", "synthetic_build"])
 def test_verdict_counts_and_prison_years_agree_with_the_case_list(which, request):
     """The court page's cards and sentence caption come from ``kpis``, its verdict and sentence
-    charts (``report.figures.verdict_counts`` / ``sentence_bins``) from ``court_cases``: the two
+    charts (``pressfreedom.figures.verdict_counts`` / ``sentence_bins``) from ``court_cases``: the two
     must agree for any filter state."""
     q = Query(request.getfixturevalue(which))
     for f in random_states(q, seed=sum(map(ord, which)) + 1, count=24) + [q.default_filters()]:

@@ -14,9 +14,9 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches
 
-from pfd import export, i18n
-from pfd.config import load_config
-from pfd.query import Query
+from pressfreedom import chart_images, i18n
+from pressfreedom.config import load_config
+from pressfreedom.query import Query
 from report.build import MAX_REPORT_BYTES, make_deck, make_report
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.fixtures import CANARY
@@ -37,7 +37,7 @@ def reports(query) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def deck(query) -> bytes:
     require_chromium()
-    with export.ChartExporter() as ex:
+    with chart_images.ChartExporter() as ex:
         return make_deck(query, query.default_filters("en"), ex)
 
 
@@ -198,7 +198,7 @@ def test_deck_is_16_9_with_title_kpis_and_one_slide_per_key_chart(deck):
         pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
         assert len(pictures) == 1, slide.shapes.title.text
         blob = pictures[0].image.blob
-        assert export.png_size(blob)[0] >= 1600
+        assert chart_images.png_size(blob)[0] >= 1600
         notes = slide.notes_slide.notes_text_frame.text
         assert ("Source" in notes or "Published" in notes) and "Fixture report A" in notes, notes
 
@@ -248,21 +248,21 @@ def presenting_app(open_app):
 
 
 def test_presentation_mode_steps_through_the_key_figures(presenting_app):
-    from pfd import present
+    from webapp import presentation
 
     at = presenting_app
     assert not at.exception, at.exception
     assert any("stSidebar" in m.value for m in at.markdown), "the CSS hiding the sidebar is missing"
     assert at.button(key="pfd_present_next") is not None and at.button(key="pfd_present_prev").disabled
-    assert at.session_state[present.SLIDE_KEY] == 0
+    assert at.session_state[presentation.SLIDE_KEY] == 0
     at.button(key="pfd_present_next").click().run()
     assert not at.exception, at.exception
-    assert at.session_state[present.SLIDE_KEY] == 1
+    assert at.session_state[presentation.SLIDE_KEY] == 1
     charts = at.get("plotly_chart")
     assert len(charts) == 1  # one chart per screen
     title = json.loads(charts[0].proto.spec)["layout"]["title"]
     assert title["text"].startswith("Инциденты по месяцам")
-    assert title["font"]["size"] >= present.MIN_TITLE_PX  # the projector theme
+    assert title["font"]["size"] >= presentation.MIN_TITLE_PX  # the projector theme
     at.button(key="pfd_present_exit").click().run()
     assert not at.exception and not at.session_state["pfd_present"]
     assert at.title[0].value == load_config().title_in("ru")

@@ -30,7 +30,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from pfd.paths import DEFAULT_PROCESSED_DIR, ROOT
+from pressfreedom.paths import DEFAULT_PROCESSED_DIR, ROOT
 
 CHROMIUM = os.environ.get("PFD_CHROMIUM", "/usr/bin/chromium")
 # Debian's Chromium, never a downloaded one; without the background-networking flags it keeps

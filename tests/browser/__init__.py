@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pfd import i18n
-from pfd.vocab import LANGUAGES
+from pressfreedom import i18n
+from pressfreedom.vocab import LANGUAGES
 
 CHART = '[data-testid="stPlotlyChart"]'
 CHART_DRAWN = f"{CHART} .main-svg"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from etl.cli import main as etl_main
-from pfd.paths import ARTIFACTS_DIR
+from pressfreedom.paths import ARTIFACTS_DIR
 from tests import fixtures
 from tools.concurrency import CHROMIUM, AppServer, chromium_available, launch_chromium
 

@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from pfd import i18n
-from pfd.config import load_config
+from pressfreedom import i18n
+from pressfreedom.config import load_config
 from tests import fixtures
 from tests.browser import (
     BARS,
@@ -445,7 +445,7 @@ def slide_position(page) -> str:
 
 
 def test_presentation_mode(page, app_url):
-    from pfd.present import MIN_TITLE_PX
+    from webapp.presentation import MIN_TITLE_PX
 
     page.goto(f"{app_url}/?present=1&from=2020-01&to=2020-12")
     page.locator(PRESENT_NEXT).wait_for()
@@ -513,7 +513,7 @@ LAYOUT_JS = """(prefixes) => {
 def test_presentation_slides_fit_a_projector_and_offer_no_downloads(page, app_url):
     """Every slide at 1280 × 720 (a common venue projector): projector type sizes, nothing cut or
     overlapping in the charts, and no download buttons (the deck is made beforehand)."""
-    from pfd.present import MIN_TICK_PX, MIN_TITLE_PX
+    from webapp.presentation import MIN_TICK_PX, MIN_TITLE_PX
 
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{app_url}/?present=1&lang=ru")
@@ -565,7 +565,7 @@ def chart_title(page, chart_key: str) -> str:
 
 
 def check_png(name: str, data: bytes, chart: str) -> None:
-    from pfd.export import png_size
+    from pressfreedom.chart_images import png_size
 
     assert name.endswith(".png") and chart in name, name
     assert data[:8] == PNG_SIGNATURE, data[:16]
@@ -619,8 +619,8 @@ class ExternalRefs(HTMLParser):
 def expected_charts(build_root, f) -> tuple[list[str], int]:
     """The key charts' titles (the published figures' chart only where one has an itemised
     counterpart) and the number of published-figure rows, for these filters."""
-    from pfd.query import Query
-    from report.figures import published_rows
+    from pressfreedom.figures import published_rows
+    from pressfreedom.query import Query
 
     lang = f.lang
     q = Query(build_root)
@@ -664,7 +664,7 @@ def check_deck(name: str, data: bytes, lang: str, build_root, f) -> None:
     from pptx import Presentation
     from pptx.util import Inches
 
-    from pfd.export import png_size
+    from pressfreedom.chart_images import png_size
 
     assert name.endswith(".pptx") and f"slides-{lang}" in name, name
     chart_titles, rows = expected_charts(build_root, f)
@@ -703,8 +703,8 @@ def test_overview_downloads_every_chart_image_the_report_and_the_deck(page, app_
 
 
 def load_query_filters(build, lang: str, start: str | None = None, end: str | None = None):
-    from pfd.filters import month_end, parse_month
-    from pfd.query import Query
+    from pressfreedom.filters import month_end, parse_month
+    from pressfreedom.query import Query
 
     f = Query(build.out).default_filters(lang)
     if start:

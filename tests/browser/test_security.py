@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.cli import main as etl_main
-from pfd import i18n
-from pfd.schema import WITHHELD
+from pressfreedom import i18n
+from pressfreedom.schema import WITHHELD
 from tests import fixtures
 from tests.browser import (
     CHART_PAGES,

@@ -35,7 +35,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.build import Build
-from etl.context.rsf import (
+from etl.third_party.rsf import (
     FileReport,
     SkipFile,
     decode_text,
@@ -46,7 +46,7 @@ from etl.context.rsf import (
     read_rows,
     report_to_build,
 )
-from pfd.context import OONI_ATTRIBUTION, OONI_LICENCE, OONI_SCHEMA, OONI_TABLE, normalise_domain
+from pressfreedom.third_party import OONI_ATTRIBUTION, OONI_LICENCE, OONI_SCHEMA, OONI_TABLE, normalise_domain
 
 FOLDER = "ooni"
 COUNTERS = ("anomaly_count", "confirmed_count", "failure_count", "ok_count", "measurement_count")

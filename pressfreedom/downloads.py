@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pfd import i18n, schema
-from pfd.config import CountryConfig
-from pfd.filters import Filters
-from pfd.vocab import CATEGORY_SUBCATEGORY
+from pressfreedom import i18n, schema
+from pressfreedom.config import CountryConfig
+from pressfreedom.filters import Filters
+from pressfreedom.vocab import CATEGORY_SUBCATEGORY
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEP = " | "
@@ -34,7 +34,7 @@ LIST_SEP = " | "
 
 # Columns of the incident download, in order (stable English names: analysts script against them):
 # the compiled columns (docs/data-model.md) with the source titles beside their ids, then each kind's
-# own columns as declared in pfd/schema.py (its "type" column is the compiled `subcategory`).
+# own columns as declared in pressfreedom/schema.py (its "type" column is the compiled `subcategory`).
 def _download_columns() -> tuple[str, ...]:
     common = [c for c in schema.INCIDENT_COLUMNS if c != "confidential"]
     common.insert(common.index("summary") + 1, "sources")

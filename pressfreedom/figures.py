@@ -1,10 +1,10 @@
 """The dashboard's figures, composed once: pages, chart images, presentation mode, report and deck.
 
 A figure function takes the filter state and ``data`` — a query-layer accessor,
-``data(method, filters, *args)``: ``pfd.app.data`` on the pages (cached per build and filter
+``data(method, filters, *args)``: ``webapp.app.data`` on the pages (cached per build and filter
 state), :func:`from_query` for the report and the deck (a ``Query`` called directly) — and returns
 a :class:`KeyFigure`: the title, caption, source line and count said about it, and ``build``, a
-function ``theme -> go.Figure`` that calls the ``pfd.charts`` builder. The page draws
+function ``theme -> go.Figure`` that calls the ``pressfreedom.charts`` builder. The page draws
 ``build("screen")``, presentation mode ``build("projector")``, a PNG/SVG download and a slide
 ``build("export")`` — the same numbers through the same code, never a second composition and never
 a re-themed copy.
@@ -31,10 +31,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from pfd import charts, i18n, views
-from pfd.filters import Filters
-from pfd.query import Query
-from pfd.vocab import ASSAULT_CONTEXT, CATEGORY, CATEGORY_SUBCATEGORY, DETENTION_TYPE, OUTCOME, Vocabulary
+from pressfreedom import charts, i18n
+from pressfreedom.filters import Filters
+from pressfreedom.query import Query
+from pressfreedom.vocab import ASSAULT_CONTEXT, CATEGORY, CATEGORY_SUBCATEGORY, DETENTION_TYPE, OUTCOME, Vocabulary
+from webapp import sections
 
 DataFn = Callable[..., Any]  # data(method, filters, *args) -> what Query.<method>(filters, *args) returns
 Builder = Callable[[str], go.Figure]  # theme name -> a new figure
@@ -67,9 +68,9 @@ class KeyFigure:
     @cached_property
     def fig(self) -> go.Figure:
         """The figure in ``theme``, its two-line title kept inside the canvas (built once)."""
-        from pfd import export
+        from pressfreedom import chart_images
 
-        return export.title_clearance(self.build(self.theme))
+        return chart_images.title_clearance(self.build(self.theme))
 
     def themed(self, theme: str) -> KeyFigure:
         """The same figure for another theme (built anew on first use of ``fig``)."""
@@ -129,7 +130,7 @@ def cited_sources(incidents: pd.DataFrame) -> list[str]:
 
 
 def kind_filters(f: Filters, kind: str) -> Filters:
-    """A kind page's filter (``views.page_filters``): this kind, and only its own types."""
+    """A kind page's filter (``sections.page_filters``): this kind, and only its own types."""
     subs = tuple(s for s in f.subcategories if s.split(".", 1)[0] == kind)
     return f.with_(categories=(kind,), subcategories=subs)
 
@@ -511,12 +512,12 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
     """Published figures that have an itemised counterpart here, and how many others were left out.
 
     ``published``: ``Query.published_vs_documented(f)``, which gives both numbers; ranges are
-    paired and worded as on the overview page (``views.pair_ranges``, ``views.figure_in_words``).
+    paired and worded as on the overview page (``sections.pair_ranges``, ``sections.figure_in_words``).
     The figure is named from its kind and type codes (the source's own description is in English
     only).
     """
     lg = f.lang
-    pub = views.pair_ranges(published)
+    pub = sections.pair_ranges(published)
     rows, other = [], 0
     for r in pub.itertuples():
         if not isinstance(r.category, str) or pd.isna(r.documented):
@@ -533,8 +534,8 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
                 figure_id=str(r.figure_id),
                 category=r.category,
                 indicator=what,
-                period=views.span_label(r.period_start, r.period_end, lg),
-                published=f"{views.figure_in_words(float(r.value), r.qualifier, lg, upper)} {unit}",
+                period=sections.span_label(r.period_start, r.period_end, lg),
+                published=f"{sections.figure_in_words(float(r.value), r.qualifier, lg, upper)} {unit}",
                 documented=i18n.t(
                     "published.documented_n",
                     lg,

@@ -1,6 +1,6 @@
 """Chart images (PNG for slides, SVG for print) rendered server-side with kaleido and Chromium.
 
-Figures from ``pfd.charts`` already carry their title, caption and source line inside, so an
+Figures from ``pressfreedom.charts`` already carry their title, caption and source line inside, so an
 image exported from them stands on its own. :func:`retheme` re-sizes an existing figure for the
 ``export`` (1600 × 900, large type) or ``projector`` theme without rebuilding it.
 
@@ -23,7 +23,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 import plotly.graph_objects as go
 
-from pfd import charts
+from pressfreedom import charts
 
 DEFAULT_BROWSER = "/usr/bin/chromium"
 PNG_MIN_WIDTH = 1600  # slides and projectors: at least this many pixels across

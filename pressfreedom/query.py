@@ -3,7 +3,7 @@
 Every number the pages, the KPIs, the captions, the report, the slide deck and the downloads
 show comes from here. Functions return tidy pandas DataFrames (or small dicts) and never
 format for display. The counting rules are declared once in ``COUNTING_RULES`` (and the
-outcome sets in ``pfd.vocab``); the methodology page renders them from there.
+outcome sets in ``pressfreedom.vocab``); the methodology page renders them from there.
 
 Rules (shown on the methodology page):
 - period: a day-precision incident counts in the period when its day lies inside it, a
@@ -36,9 +36,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pfd.filters import Filters, add_months, month_end, precise_end, sql_date
-from pfd.paths import processed_dir
-from pfd.vocab import (
+from pressfreedom.filters import Filters, add_months, month_end, precise_end, sql_date
+from pressfreedom.paths import processed_dir
+from pressfreedom.vocab import (
     ACQUITTAL_OUTCOMES,
     CONVICTION_OUTCOMES,
     CUSTODIAL_OUTCOMES,
@@ -647,7 +647,7 @@ class Query:
 
         A projection of ``incidents.parquet`` in a compressed in-memory database (``ov``): the
         incident id and the filter columns as they are; the date with its precise end
-        (``date_end``: the last day the date can mean, ``pfd.filters.precise_end``), its month and
+        (``date_end``: the last day the date can mean, ``pressfreedom.filters.precise_end``), its month and
         whether it is known only to the year; the person as a number (``person``: one number per person id, 1…n); the unnamed
         people of the row (``unnamed``: the group size, 1 when none is given, 0 when a person is
         named); whether it is a cyberattack; the outlet it targets (``okey``: the outlet, else the

@@ -1,8 +1,8 @@
 """Read side of the third-party context data (RSF index, Citizen Lab test list, OONI counts).
 
-The ETL (``etl/context/``) writes three Parquet tables into the processed folder; the functions
+The ETL (``etl/third_party/``) writes three Parquet tables into the processed folder; the functions
 here query them with DuckDB and return tidy pandas DataFrames for the pages and chart builders
-(``pfd/charts_context.py``). A missing table is not an error: every function then returns an
+(``pressfreedom/charts_third_party.py``). A missing table is not an error: every function then returns an
 empty DataFrame with the same columns, so a page can say "no data" instead of failing.
 
 The Arrow schemas of the three tables are declared here once; the ETL writes exactly these.
@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
-from pfd.paths import DATA_DIR
+from pressfreedom.paths import DATA_DIR
 
 if TYPE_CHECKING:  # (the ETL imports this module; pandas is only the readers' return type)
     import pandas as pd
 
-FACTS_DIR = DATA_DIR / "context"  # committed facts compiled from the third-party files
+FACTS_DIR = DATA_DIR / "third_party"  # committed facts compiled from the third-party files
 
 RSF_TABLE = "rsf_index"
 CITIZENLAB_TABLE = "citizenlab_urls"
@@ -173,7 +173,7 @@ def has_table(processed_dir: Path, name: str) -> bool:
     return (Path(processed_dir) / f"{name}.parquet").is_file()
 
 
-# the columns of the committed RSF facts file (data/context/rsf_index_<ISO3>.csv), also read by the ETL
+# the columns of the committed RSF facts file (data/third_party/rsf_index_<ISO3>.csv), also read by the ETL
 RSF_FACTS_COLUMNS = (
     "year",
     "year_label",

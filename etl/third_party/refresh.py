@@ -1,6 +1,6 @@
 """Regenerate the committed context facts from a folder of downloaded third-party files.
 
-    python -m etl.context.refresh --external DIR [--out data/context]
+    python -m etl.third_party.refresh --external DIR [--out data/third_party]
 
 ``DIR`` holds the downloads either in the raw-folder layout (``rsf/``, ``citizenlab/``) or in the
 shared-folder layout (``rsf-wpfi/``, ``citizenlab-test-lists/``). For the country configured in
@@ -12,7 +12,7 @@ shared-folder layout (``rsf-wpfi/``, ``citizenlab-test-lists/``). For the countr
 
 These small files are committed so that the dashboard shows context on a fresh machine; the
 third-party files themselves are never committed. Attribution and licences:
-``data/context/README.md`` and ``docs/context-data.md``. Exit 0 when every dataset found was
+``data/third_party/README.md`` and ``docs/context-data.md``. Exit 0 when every dataset found was
 written, 1 when a dataset folder is missing or the country has no rows, 2 when nothing was found.
 """
 
@@ -22,9 +22,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from etl.context import citizenlab, rsf
-from pfd.config import load_config
-from pfd.context import FACTS_DIR
+from etl.third_party import citizenlab, rsf
+from pressfreedom.config import load_config
+from pressfreedom.third_party import FACTS_DIR
 
 LAYOUTS = {"rsf": ("rsf", "rsf-wpfi"), "citizenlab": ("citizenlab", "citizenlab-test-lists")}
 
@@ -82,9 +82,9 @@ def refresh(external: Path, out_dir: Path, iso3: str, iso2: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m etl.context.refresh", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m etl.third_party.refresh", description=__doc__.split("\n")[0])
     p.add_argument("--external", type=Path, required=True, help="folder with rsf/ and citizenlab/ downloads")
-    p.add_argument("--out", type=Path, default=FACTS_DIR, help="where the facts files go (default data/context)")
+    p.add_argument("--out", type=Path, default=FACTS_DIR, help="where the facts files go (default data/third_party)")
     args = p.parse_args(argv)
     if not args.external.is_dir():
         print(f"refresh: {args.external} is not a folder", file=sys.stderr)

@@ -17,12 +17,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pfd import exports, i18n
-from pfd.config import load_config
-from pfd.filters import Filters
-from pfd.paths import processed_dir
-from pfd.query import Query
-from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, OUTCOME, PERPETRATOR, VICTIM_ROLE, YES_NO_UNKNOWN
+from pressfreedom import downloads, i18n
+from pressfreedom.config import load_config
+from pressfreedom.filters import Filters
+from pressfreedom.paths import processed_dir
+from pressfreedom.query import Query
+from pressfreedom.vocab import CATEGORY, CATEGORY_SUBCATEGORY, OUTCOME, PERPETRATOR, VICTIM_ROLE, YES_NO_UNKNOWN
 
 FILTERS_KEY = "pfd_filters"
 EVENTS_KEY = "pfd_show_events"
@@ -55,13 +55,13 @@ def _cached(build: str, method: str, f: Filters, args: tuple) -> Any:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _cached_context(build: str, root: str, function: str, args: tuple) -> Any:
-    from pfd import context
+    from pressfreedom import third_party
 
-    return getattr(context, function)(Path(root), *args)
+    return getattr(third_party, function)(Path(root), *args)
 
 
 def cached_context(function: str, *args: Any) -> Any:
-    """A ``pfd.context`` read function over the current build, cached per build."""
+    """A ``pressfreedom.third_party`` read function over the current build, cached per build."""
     return _cached_context(build_id(), str(get_query().root), function, tuple(args))
 
 
@@ -128,7 +128,7 @@ def caption(f: Filters, n: int, unit: str | None = None) -> None:
 
 def source_names(df: pd.DataFrame) -> list[str]:
     """Distinct source titles cited by the rows of an incident list (for source lines)."""
-    from report.figures import cited_sources  # (report.figures imports the views, which import this)
+    from pressfreedom.figures import cited_sources  # (pressfreedom.figures imports the views, which import this)
 
     return cited_sources(df)
 
@@ -154,16 +154,17 @@ def chart(source, key: str, select: bool = False, image: bool = True) -> list[li
     """Show a chart (with PNG/SVG download buttons under it); with ``select``, return the
     customdata of the points selected in it.
 
-    ``source``: a ``report.figures.KeyFigure``, or a function ``theme -> figure`` calling a
-    ``pfd.charts`` builder — the screen shows it in the page's theme, and the image buttons build
+    ``source``: a ``pressfreedom.figures.KeyFigure``, or a function ``theme -> figure`` calling a
+    ``pressfreedom.charts`` builder — the screen shows it in the page's theme, and the image buttons build
     it again with the ``export`` theme on click (the same code, the same numbers). A ready
     ``go.Figure`` is accepted too; its images are then re-themed copies.
-    ``image``: the PNG/SVG buttons (``present.image_downloads``), named after ``key``.
+    ``image``: the PNG/SVG buttons (``presentation.image_downloads``), named after ``key``.
     """
-    from pfd import export, present
+    from pressfreedom import chart_images
+    from webapp import presentation
 
     build = getattr(source, "build", None) or (source if callable(source) else None)
-    fig = export.title_clearance(build(theme()) if build is not None else source)
+    fig = chart_images.title_clearance(build(theme()) if build is not None else source)
     title = getattr(source, "title", None) or _title_words(fig)
     kwargs: dict[str, Any] = dict(key=key, config=PLOTLY_CONFIG, width="stretch", theme=None)
     if title:
@@ -176,8 +177,8 @@ def chart(source, key: str, select: bool = False, image: bool = True) -> list[li
     if image:
         f = filters()
         name = key.removeprefix("chart-")
-        stem = exports.file_name(load_config(), f, f"{name}-{f.lang}", "x")[: -len(".x")]
-        present.image_downloads(build or fig, stem, f.lang, key=f"img-{name}")
+        stem = downloads.file_name(load_config(), f, f"{name}-{f.lang}", "x")[: -len(".x")]
+        presentation.image_downloads(build or fig, stem, f.lang, key=f"img-{name}")
     if not select:
         return []
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
@@ -242,7 +243,7 @@ def incident_table(df: pd.DataFrame, lg: str | None = None, kind: str | None = N
     if kind in ("physical_assault", "detention"):
         cols[tr("list.perpetrator")] = [PERPETRATOR.label(p, lg) for p in df["perpetrator"]]
     if kind == "physical_assault":
-        from pfd.vocab import ASSAULT_CONTEXT
+        from pressfreedom.vocab import ASSAULT_CONTEXT
 
         cols[tr("assaults.context")] = [ASSAULT_CONTEXT.label(x, lg) for x in df["context"]]
         cols[tr("assaults.injured")] = [YES_NO_UNKNOWN.label(x, lg) for x in df["injured"]]
@@ -287,7 +288,7 @@ def inert(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = [exports.neutralise(v) for v in out[c]]
+            out[c] = [downloads.neutralise(v) for v in out[c]]
     return out
 
 
@@ -334,23 +335,23 @@ def show_incident_list(df: pd.DataFrame, key: str, kind: str | None = None) -> N
 def download_buttons(
     incidents: pd.DataFrame, f: Filters | None, stem: str, key: str, content: str | None = None
 ) -> None:
-    """CSV and XLSX of an incident list, each stating its filter (see ``pfd.exports``).
+    """CSV and XLSX of an incident list, each stating its filter (see ``pressfreedom.downloads``).
 
     The files are built only when a button is clicked (callables), not on every rerun.
     """
     q = get_query()
     config = load_config()
     lg = f.lang if f is not None else lang()
-    frame = exports.incident_frame(incidents)
-    lines = exports.about_lines(
+    frame = downloads.incident_frame(incidents)
+    lines = downloads.about_lines(
         f, config, q.manifest, rows=len(frame), sources=source_names(incidents), lang=lg, content=content
     )
     sheet, about = t("download.sheet_incidents"), t("download.sheet_about")
     c1, c2 = st.columns(2)
     c1.download_button(
         t("download.csv_button"),
-        data=lambda: exports.csv_bytes(frame, lines),
-        file_name=exports.file_name(config, f, stem, "csv"),
+        data=lambda: downloads.csv_bytes(frame, lines),
+        file_name=downloads.file_name(config, f, stem, "csv"),
         mime="text/csv",
         key=f"csv-{key}",
         on_click="ignore",
@@ -358,8 +359,8 @@ def download_buttons(
     )
     c2.download_button(
         t("download.xlsx_button"),
-        data=lambda: exports.xlsx_bytes({sheet: frame}, lines, about_name=about),
-        file_name=exports.file_name(config, f, stem, "xlsx"),
+        data=lambda: downloads.xlsx_bytes({sheet: frame}, lines, about_name=about),
+        file_name=downloads.file_name(config, f, stem, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{key}",
         on_click="ignore",

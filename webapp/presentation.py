@@ -4,7 +4,7 @@ Presentation mode (the ``pfd_present`` toggle, ``?present=1``) hides the sidebar
 chrome, enlarges type for a projector (the ``projector`` chart theme: titles 34 px, ticks 19 px;
 page text ≥ 22 px), uses high contrast, and shows one chart per screen with next/previous
 buttons (also → / ←, and Page Down / Page Up as sent by presentation clickers). The filters in
-force are said once, at the top. The charts are the slide deck's (``report.figures``), drawn
+force are said once, at the top. The charts are the slide deck's (``pressfreedom.figures``), drawn
 with the projector theme, so the screen, the deck and the report show the same numbers.
 
 The sidebar widgets keep running while hidden (CSS only), so filters and language persist when
@@ -18,11 +18,11 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from pfd import export, i18n
-from pfd.filters import Filters
-from pfd.query import Query
+from pressfreedom import chart_images, i18n
+from pressfreedom.filters import Filters
+from pressfreedom.query import Query
 
-PRESENT_KEY = "pfd_present"  # the dashboard's toggle (same key as pfd.app.PRESENT_KEY)
+PRESENT_KEY = "pfd_present"  # the dashboard's toggle (same key as webapp.app.PRESENT_KEY)
 SLIDE_KEY = "pfd_present_slide"
 # the page the presenter was on (its url path) → the slide to open at
 START = {
@@ -68,7 +68,7 @@ def apply_css() -> None:
 
 def filters_banner(f: Filters) -> None:
     """The filters in force, said once (escaped: outlet and place names come from the data)."""
-    from report.figures import filters_text
+    from pressfreedom.figures import filters_text
 
     # one line, so that the chart keeps its height (cut with "…" when long; whole on hover)
     text = _esc(filters_text(f))
@@ -133,7 +133,7 @@ def show(query: Query, f: Filters, events: bool = True, start: str | None = None
 
     ``start`` (a key figure's key, e.g. "detention") opens at that slide the first time.
     """
-    from report.figures import key_figures, kpi_cards  # the deck's list: same charts, same order
+    from pressfreedom.figures import key_figures, kpi_cards  # the deck's list: same charts, same order
 
     lang = f.lang
     apply_css()
@@ -160,7 +160,7 @@ def show(query: Query, f: Filters, events: bool = True, start: str | None = None
 
 # -- downloads ------------------------------------------------------------------------------------
 
-FigureSource = go.Figure | Callable[[str], go.Figure]  # or a report.figures.KeyFigure (has .build)
+FigureSource = go.Figure | Callable[[str], go.Figure]  # or a pressfreedom.figures.KeyFigure (has .build)
 
 
 def figure_for_export(source) -> tuple[go.Figure, str | None]:
@@ -177,20 +177,20 @@ def figure_for_export(source) -> tuple[go.Figure, str | None]:
 def image_bytes(source, fmt: str) -> bytes:
     """The chart as PNG (1600 px wide) or SVG, rendered by the dashboard's shared exporter."""
     fig, theme = figure_for_export(source)
-    return export.shared_exporter().render(fig, fmt, theme)
+    return chart_images.shared_exporter().render(fig, fmt, theme)
 
 
 def image_downloads(source, file_stem: str, lang: str, key: str) -> None:
     """PNG (≥ 1600 px wide, export theme) and SVG download buttons for one chart, rendered on click.
 
-    ``source``: a ``report.figures.KeyFigure`` or a function ``theme -> figure`` calling the same
+    ``source``: a ``pressfreedom.figures.KeyFigure`` or a function ``theme -> figure`` calling the same
     builder as the screen (exact), or a figure (re-themed). A compact row of two small buttons,
     right-aligned under the chart; where Chromium is missing, one sentence instead.
 
     No ``help=`` tooltips on download buttons: with one, Streamlit 1.67 draws a second, hidden copy
     of the button, which a click on "every download button" (tests, assistive tools) lands on.
     """
-    if export.unavailable_reason():
+    if chart_images.unavailable_reason():
         st.caption(i18n.t("export.unavailable", lang))
         return
     row = st.container(horizontal=True, horizontal_alignment="right", gap="small", key=f"{key}-images")
@@ -210,8 +210,8 @@ def report_downloads(query: Query, f: Filters, key: str = "pfd-report", events: 
     """Buttons for the offline HTML report and the slide deck of the current filters and language,
     built on click (``report.make_report`` / ``report.make_deck``, the same as ``python -m report``).
     Where Chromium is missing, the report button and a sentence instead of the deck's."""
-    from pfd.config import load_config
-    from pfd.exports import file_name
+    from pressfreedom.config import load_config
+    from pressfreedom.downloads import file_name
     from report.build import make_deck, make_report
 
     lang = f.lang
@@ -225,12 +225,12 @@ def report_downloads(query: Query, f: Filters, key: str = "pfd-report", events: 
         key=f"{key}-html",
         on_click="ignore",
     )
-    if export.unavailable_reason():
+    if chart_images.unavailable_reason():
         st.caption(i18n.t("export.deck_unavailable", lang))
         return
     row.download_button(
         i18n.t("export.deck", lang),
-        data=lambda: make_deck(query, f, export.shared_exporter(), events=events),
+        data=lambda: make_deck(query, f, chart_images.shared_exporter(), events=events),
         file_name=file_name(config, f, f"slides-{lang}", "pptx"),
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key=f"{key}-pptx",

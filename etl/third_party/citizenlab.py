@@ -8,12 +8,12 @@ Input: files from github.com/citizenlab/test-lists ``lists/`` in ``<raw>/citizen
   old codes each new code replaces), ``00-LEGEND-category_codes.csv`` (old codes) and
   ``00-LEGEND-country_codes.csv`` (list code → country name).
 
-Every URL gets a normalised ``domain`` (``pfd.context.normalise_domain``: lower-case, no scheme,
+Every URL gets a normalised ``domain`` (``pressfreedom.third_party.normalise_domain``: lower-case, no scheme,
 ``www.``, path or trailing slash) — the key matched against ``blockings.parquet``'s domain.
 The licence is recorded in a ``licence`` column, in the manifest inputs and warnings.
 
 Without ``<raw>/citizenlab/`` the table is built from the committed facts file
-``data/context/citizenlab_<iso2>_categories.csv`` (one row per domain and category, no URLs).
+``data/third_party/citizenlab_<iso2>_categories.csv`` (one row per domain and category, no URLs).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.build import Build
-from etl.context.rsf import (
+from etl.third_party.rsf import (
     FileReport,
     SkipFile,
     decode_text,
@@ -42,8 +42,8 @@ from etl.context.rsf import (
     read_rows,
     report_to_build,
 )
-from pfd.config import load_config
-from pfd.context import (
+from pressfreedom.config import load_config
+from pressfreedom.third_party import (
     CITIZENLAB_ATTRIBUTION,
     CITIZENLAB_LICENCE,
     CITIZENLAB_SCHEMA,
@@ -284,7 +284,7 @@ def parse_facts(path: Path, iso2: str) -> tuple[FileReport, list[dict]]:
         if missing:
             raise SkipFile(
                 f"committed facts file lacks column(s) {', '.join(missing)}; regenerate it with "
-                "python -m etl.context.refresh",
+                "python -m etl.third_party.refresh",
                 column=missing[0],
                 value=header_preview(header),
                 line=header_line,

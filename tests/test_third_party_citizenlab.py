@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pfd import context
+from pressfreedom import third_party
 from tests import fixtures
-from tests.test_context_rsf import external_dir, rejects, run_etl
+from tests.test_third_party_rsf import external_dir, rejects, run_etl
 
 
 def blocking(incident_id: str, domain: str) -> dict:
@@ -47,7 +47,7 @@ def test_every_url_of_the_list_is_compiled_with_its_domain_and_licence(real_buil
     shared = external_dir("citizenlab-test-lists")
     with open(shared / "az.csv", encoding="utf-8", newline="") as fh:
         listed = list(csv.DictReader(fh))
-    df = context.citizenlab_domains(real_build)
+    df = third_party.citizenlab_domains(real_build)
     manifest = json.loads((real_build / "manifest.json").read_text(encoding="utf-8"))
     entry = manifest["inputs"]["citizenlab/az.csv"]
     assert entry["rows"] == entry["compiled"] == len(listed) == manifest["outputs"]["citizenlab_urls.parquet"]
@@ -69,7 +69,7 @@ def test_every_url_of_the_list_is_compiled_with_its_domain_and_licence(real_buil
 
 
 def test_blockings_join_by_normalised_domain(real_build):
-    joined = context.blockings_with_citizenlab(real_build).set_index("incident_id")
+    joined = third_party.blockings_with_citizenlab(real_build).set_index("incident_id")
     assert joined.loc["BLK-1", "domain_key"] == "meydan.tv"
     assert joined.loc["BLK-1", "in_test_list"]
     assert joined.loc["BLK-1", "category_codes"] == "NEWS"
@@ -81,13 +81,13 @@ def test_blockings_join_by_normalised_domain(real_build):
 
 
 def test_coverage_of_tested_news_sites(real_build):
-    cov = context.citizenlab_coverage(real_build).set_index("domain")
+    cov = third_party.citizenlab_coverage(real_build).set_index("domain")
     assert set(cov["category_codes"]) == {"NEWS"}
     blocked = set(cov.index[cov["documented_blocked"]])
     assert blocked == {"meydan.tv", "azadliq.org", "turan.az"}
     assert cov.loc["meydan.tv", "incident_ids"] == "BLK-1"
     assert not cov.loc["abzas.net", "documented_blocked"]
-    every = context.citizenlab_coverage(real_build, category_codes=None)
+    every = third_party.citizenlab_coverage(real_build, category_codes=None)
     assert len(every) > len(cov) and "az.wikipedia.org" in set(every["domain"])
 
 
@@ -116,16 +116,16 @@ def test_synthetic_list_join_and_bad_rows(tmp_path):
     assert bad[("4", "5", "date_added")]["reason"] == "not a date YYYY-MM-DD"
     assert "duplicate URL" in bad[("5", "6", "url")]["reason"]
     assert "wrong number of fields" in bad[("6", "7", "")]["reason"]
-    joined = context.blockings_with_citizenlab(out).set_index("incident_id")
+    joined = third_party.blockings_with_citizenlab(out).set_index("incident_id")
     assert joined.loc["BLK-1", "in_test_list"] and joined.loc["BLK-1", "category_codes"] == "NEWS"
-    cov = context.citizenlab_coverage(out)
+    cov = third_party.citizenlab_coverage(out)
     assert cov[["domain", "urls", "documented_blocked"]].values.tolist() == [["fixture-news.az", 2, True]]
     # without legends the list's own description is kept
-    assert context.citizenlab_domains(out)["category_description"].tolist() == ["News Media"]
+    assert third_party.citizenlab_domains(out)["category_description"].tolist() == ["News Media"]
 
 
 def test_without_citizenlab_files_the_committed_facts_are_used(tmp_path):
-    facts = context.FACTS_DIR / "citizenlab_az_categories.csv"
+    facts = third_party.FACTS_DIR / "citizenlab_az_categories.csv"
     assert facts.is_file(), "the committed facts file is part of the repository"
     with open(facts, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -133,10 +133,10 @@ def test_without_citizenlab_files_the_committed_facts_are_used(tmp_path):
     raw = fixtures.write_raw(tmp_path / "raw", blockings=BLOCKINGS)
     out = tmp_path / "processed"
     manifest = run_etl(raw, out)
-    entry = manifest["inputs"]["data/context/citizenlab_az_categories.csv"]
+    entry = manifest["inputs"]["data/third_party/citizenlab_az_categories.csv"]
     assert entry["rows"] == entry["compiled"] == len(rows)
     assert any("committed facts" in w for w in manifest["warnings"])
-    cov = context.citizenlab_coverage(out).set_index("domain")
+    cov = third_party.citizenlab_coverage(out).set_index("domain")
     assert set(cov.index[cov["documented_blocked"]]) == {"meydan.tv", "azadliq.org", "turan.az"}
     assert cov["urls"].max() == 0  # domain-level facts: no URLs committed
 
@@ -158,4 +158,4 @@ def test_without_citizenlab_files_the_committed_facts_are_used(tmp_path):
     ],
 )
 def test_normalise_domain(value, key):
-    assert context.normalise_domain(value) == key
+    assert third_party.normalise_domain(value) == key

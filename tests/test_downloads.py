@@ -11,10 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pfd import exports
-from pfd.config import load_config
-from pfd.filters import Filters
-from pfd.query import Query
+from pressfreedom import downloads
+from pressfreedom.config import load_config
+from pressfreedom.filters import Filters
+from pressfreedom.query import Query
 
 F = Filters(start=date(2020, 2, 1), end=date(2020, 3, 31), categories=("detention",))
 MANIFEST = {"build_id": "B-1", "built_at": "2026-11-28T10:00:00+00:00"}
@@ -38,7 +38,7 @@ THIN = "\u2009"
     ],
 )
 def test_neutralise(value, safe):
-    assert exports.neutralise(value) == safe
+    assert downloads.neutralise(value) == safe
 
 
 def frame() -> pd.DataFrame:
@@ -54,7 +54,7 @@ def frame() -> pd.DataFrame:
 
 
 def lines() -> list[tuple[str, str]]:
-    return exports.about_lines(F, load_config(), MANIFEST, rows=2, sources=["Report A", "Report A", "Report B"],
+    return downloads.about_lines(F, load_config(), MANIFEST, rows=2, sources=["Report A", "Report A", "Report B"],
                                generated=WHEN)  # fmt: skip
 
 
@@ -67,12 +67,12 @@ def test_about_lines_state_the_filter_sources_licence_and_build():
     assert about["Licence"] == "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
     assert about["Data build"] == "B-1 (2026-11-28T10:00:00+00:00)"
     assert about["Generated"] == "2026-11-28 12:00 UTC"
-    whole = dict(exports.about_lines(None, load_config(), MANIFEST, rows=0, sources=[]))
+    whole = dict(downloads.about_lines(None, load_config(), MANIFEST, rows=0, sources=[]))
     assert whole["Content"] == "The whole dataset (no filter)" and "Period" not in whole
 
 
 def test_csv_has_a_documented_comment_line_then_the_table():
-    data = exports.csv_bytes(frame(), lines())
+    data = downloads.csv_bytes(frame(), lines())
     text = data.decode("utf-8")
     assert text.startswith("\ufeff# Dataset: Azerbaijan Press Freedom Dashboard · Content: A FILTERED extract")
     first, header, *rows = text.lstrip("\ufeff").splitlines()
@@ -87,7 +87,7 @@ def test_csv_has_a_documented_comment_line_then_the_table():
 
 
 def test_xlsx_has_an_about_sheet_first_and_inert_formulas():
-    wb = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes({"Incidents": frame()}, lines())))
+    wb = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes({"Incidents": frame()}, lines())))
     assert wb.sheetnames == ["About", "Incidents"]
     about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)}
     assert about["Kind of incident"] == "Detentions"
@@ -100,24 +100,25 @@ def test_xlsx_has_an_about_sheet_first_and_inert_formulas():
 def test_file_names_carry_the_filter():
     config = load_config()
     assert (
-        exports.file_name(config, F, "incidents", "csv") == "aze-press-freedom_incidents_2020-02_2020-03_detention.csv"
+        downloads.file_name(config, F, "incidents", "csv")
+        == "aze-press-freedom_incidents_2020-02_2020-03_detention.csv"
     )
-    assert exports.file_name(config, None, "dataset", "xlsx") == "aze-press-freedom_dataset_all.xlsx"
+    assert downloads.file_name(config, None, "dataset", "xlsx") == "aze-press-freedom_dataset_all.xlsx"
 
 
 def test_incident_frame_from_the_query_layer(fixture_build):
     q = Query(fixture_build)
-    df = exports.incident_frame(q.incidents(F))
+    df = downloads.incident_frame(q.incidents(F))
     assert df["incident_id"].tolist() == ["DET-1"]
     assert list(df.columns[:5]) == ["incident_id", "category", "subcategory", "date", "date_precision"]
     assert df.loc[0, "sources"] == "Fixture report A — Section 1"
     assert df.loc[0, "duration_days"] == 30
-    assert exports.incident_frame(q.incidents(F.with_(categories=("court_outcome",)))).empty  # none in Feb–Mar
+    assert downloads.incident_frame(q.incidents(F.with_(categories=("court_outcome",)))).empty  # none in Feb–Mar
 
 
 def test_parquet_zip_holds_the_build(fixture_build):
     q = Query(fixture_build)
-    data = exports.parquet_zip([q.parquet_path("incidents"), q.parquet_path("events")], q.root / "manifest.json")
+    data = downloads.parquet_zip([q.parquet_path("incidents"), q.parquet_path("events")], q.root / "manifest.json")
     assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == [
         "events.parquet",
         "incidents.parquet",
@@ -127,7 +128,7 @@ def test_parquet_zip_holds_the_build(fixture_build):
 
 def test_tables_on_the_pages_are_inert_too():
     """st.dataframe has its own "Download as CSV": the tables it shows are neutralised already."""
-    from pfd import app
+    from webapp import app
 
     shown = app.inert(pd.DataFrame({"victim": ["=HYPERLINK(1)", "Fixture Person A"], "n": [1, 2]}))
     assert shown.values.tolist() == [["'=HYPERLINK(1)", 1], ["Fixture Person A", 2]]

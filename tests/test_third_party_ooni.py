@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pfd import charts_context, context, i18n
+from pressfreedom import charts_third_party, i18n, third_party
 from tests import fixtures
-from tests.test_context_rsf import external_dir, rejects, run_etl
+from tests.test_third_party_rsf import external_dir, rejects, run_etl
 
 # format=CSV as OONI's aggregation API returns it: columns sorted alphabetically, CRLF line
 # ends, probe_asn a bare integer. Row 4 breaks the sum (2+1+0+10 = 13, not 14).
@@ -145,7 +145,7 @@ def test_files_that_are_not_aggregations_are_skipped_with_a_reason(ooni_build):
 
 
 def test_monthly_shares_come_from_counts(ooni_build):
-    monthly = context.ooni_monthly(ooni_build, ["https://www.fixture-news.az/"], probe_cc="az")
+    monthly = third_party.ooni_monthly(ooni_build, ["https://www.fixture-news.az/"], probe_cc="az")
     got = {str(r.month)[:7]: r for r in monthly.itertuples()}
     assert set(got) == {"2020-03", "2020-04", "2020-05", "2020-06"}
     march = got["2020-03"]  # rows 1 and 2 of the CSV
@@ -155,15 +155,15 @@ def test_monthly_shares_come_from_counts(ooni_build):
     assert got["2020-04"].measurement_count == 8  # the rejected row is not counted
     assert got["2020-05"].anomaly_share == pytest.approx(5 / 15)
     assert got["2020-06"].confirmed_share == pytest.approx(3 / 4)
-    assert context.ooni_monthly(ooni_build, ["other.az"], probe_cc="AZ")["measurement_count"].tolist() == [5]
-    assert context.ooni_monthly(ooni_build, ["fixture-news.az"], probe_cc="GE").empty
+    assert third_party.ooni_monthly(ooni_build, ["other.az"], probe_cc="AZ")["measurement_count"].tolist() == [5]
+    assert third_party.ooni_monthly(ooni_build, ["fixture-news.az"], probe_cc="GE").empty
 
 
 def test_chart_beside_documented_blocking(ooni_build):
-    monthly = context.ooni_monthly(ooni_build, ["fixture-news.az", "other.az"], probe_cc="AZ")
-    intervals = context.blocking_intervals(ooni_build, ["fixture-news.az"])
+    monthly = third_party.ooni_monthly(ooni_build, ["fixture-news.az", "other.az"], probe_cc="AZ")
+    intervals = third_party.blocking_intervals(ooni_build, ["fixture-news.az"])
     assert intervals[["incident_id", "open_ended"]].values.tolist() == [["BLK-1", True]]
-    fig = charts_context.ooni_blocking_figure(monthly, intervals, "en")
+    fig = charts_third_party.ooni_blocking_figure(monthly, intervals, "en")
     names = {t.name for t in fig.data}
     assert {"Anomaly share", "Confirmed blocked share", "Documented blocking"} <= names
     shaded = [s for s in fig.layout.shapes if s.name == "documented-blocking"]
@@ -172,17 +172,17 @@ def test_chart_beside_documented_blocking(ooni_build):
     hover = fig.data[0].hovertext
     assert any("(8 of 30 measurements)" in h for h in hover)
     assert any((a.text or "").startswith("Source: OONI measurements (CC BY-NC-SA 4.0)") for a in fig.layout.annotations)
-    ru = charts_context.ooni_blocking_figure(monthly, intervals, "ru").layout.xaxis  # month names in Russian
+    ru = charts_third_party.ooni_blocking_figure(monthly, intervals, "ru").layout.xaxis  # month names in Russian
     assert list(ru.ticktext) == [i18n.month_label(date.fromisoformat(str(v)[:10]), "ru") for v in ru.tickvals]
     assert "Март 2020" in ru.ticktext
-    empty = charts_context.ooni_blocking_figure(monthly.iloc[0:0], intervals, "az")
+    empty = charts_third_party.ooni_blocking_figure(monthly.iloc[0:0], intervals, "az")
     assert any("data/raw/ooni/" in (a.text or "") for a in empty.layout.annotations)
 
 
 def test_missing_table_gives_empty_frames(tmp_path):
-    monthly = context.ooni_monthly(tmp_path, ["fixture-news.az"])
-    assert monthly.empty and list(monthly.columns) == context.OONI_MONTHLY_COLUMNS
-    assert context.blocking_intervals(tmp_path).empty
+    monthly = third_party.ooni_monthly(tmp_path, ["fixture-news.az"])
+    assert monthly.empty and list(monthly.columns) == third_party.OONI_MONTHLY_COLUMNS
+    assert third_party.blocking_intervals(tmp_path).empty
 
 
 def test_the_shared_ooni_fixtures(tmp_path):
@@ -198,7 +198,7 @@ def test_the_shared_ooni_fixtures(tmp_path):
         expected[f"ooni/{f.name}"] = len(body["result"])
     assert {k: (v["rows"], v["compiled"]) for k, v in inputs.items()} == {k: (n, n) for k, n in expected.items()}
     assert [s["file"] for s in m["skipped_inputs"]] == [f"ooni/{f.name}" for f in shared.glob("measurements*.json")]
-    az = context.ooni_monthly(out, probe_cc="AZ")
+    az = third_party.ooni_monthly(out, probe_cc="AZ")
     assert az[["measurement_count", "ok_count"]].values.tolist() == [[1, 1]]  # the one Azerbaijan row
     assert m["outputs"]["ooni_measurements.parquet"] == sum(expected.values())
 
@@ -214,7 +214,7 @@ def test_downloads_with_different_axes_are_not_counted_twice(tmp_path):
     (raw / "ooni" / "probe_cc-AZ_domain.csv").write_bytes(coarse.encode())
     out = tmp_path / "processed"
     run_etl(raw, out)
-    march = context.ooni_monthly(out, ["fixture-news.az"], probe_cc="AZ").iloc[0]
+    march = third_party.ooni_monthly(out, ["fixture-news.az"], probe_cc="AZ").iloc[0]
     # 2 March from the domain-only download (12), 15 March from the ASN breakdown (20)
     assert (march.measurement_count, march.anomaly_count) == (32, 9)
     assert march["axes"] == "domain,measurement_start_day | domain,measurement_start_day,probe_asn"

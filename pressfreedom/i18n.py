@@ -3,7 +3,7 @@
 Catalogue tables are flattened to dotted keys (``[kpi] incidents = "…"`` → ``kpi.incidents``).
 Each catalogue lists in ``meta.needs_review`` the keys whose translation still awaits a native
 speaker's review (shown on the methodology page). Vocabulary labels live with the codes in
-``pfd.vocab``. Person and outlet names are never translated.
+``pressfreedom.vocab``. Person and outlet names are never translated.
 
 Plurals: an entry shown with a count is a table of CLDR plural forms, e.g.
 ``n_incidents = { one = "{n} incident", other = "{n} incidents" }`` in English and
@@ -26,8 +26,8 @@ from babel import Locale
 from babel.dates import format_date, format_interval
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
-from pfd.paths import I18N_DIR
-from pfd.vocab import LANGUAGES
+from pressfreedom.paths import I18N_DIR
+from pressfreedom.vocab import LANGUAGES
 
 DEFAULT_LANG = "en"
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")

@@ -20,9 +20,9 @@ import duckdb
 import pytest
 
 from etl.cli import main as etl_main
-from etl.context import refresh, rsf
-from pfd import charts_context, context
-from pfd.paths import ROOT, SHARED_DIR
+from etl.third_party import refresh, rsf
+from pressfreedom import charts_third_party, third_party
+from pressfreedom.paths import ROOT, SHARED_DIR
 from tests import fixtures
 
 
@@ -111,7 +111,7 @@ def rsf_build(tmp_path_factory) -> Path:
 
 def compiled(out: Path) -> dict[tuple[int, str], dict]:
     rows = duckdb.sql("SELECT * FROM read_parquet(?)", params=[str(out / "rsf_index.parquet")]).fetchall()
-    cols = [f.name for f in context.RSF_SCHEMA]
+    cols = [f.name for f in third_party.RSF_SCHEMA]
     return {(r[0], r[2]): dict(zip(cols, r, strict=True)) for r in rows}
 
 
@@ -229,10 +229,10 @@ def test_unusable_files_are_skipped_with_a_reason_and_the_build_goes_on(rsf_buil
 
 
 def test_read_side_series_and_chart(rsf_build):
-    series = context.rsf_series(rsf_build, "aze")
+    series = third_party.rsf_series(rsf_build, "aze")
     assert dict(zip(series["year"], series["rank"], strict=True)) == AZE_RANKS
-    assert list(series.columns) == context.RSF_SERIES_COLUMNS
-    fig = charts_context.rsf_rank_figure(series, "en", score_era="2013_2021")
+    assert list(series.columns) == third_party.RSF_SERIES_COLUMNS
+    fig = charts_third_party.rsf_rank_figure(series, "en", score_era="2013_2021")
     rank_trace, score_trace = fig.data[0], fig.data[1]
     assert "2022: rank 154 of 180 countries" in rank_trace.hovertext
     assert "2011–12: rank 162 of 179 countries" in rank_trace.hovertext
@@ -244,39 +244,39 @@ def test_read_side_series_and_chart(rsf_build):
     texts = [a.text for a in fig.layout.annotations]
     assert any(t.startswith("Source: RSF World Press Freedom Index; n = 20") for t in texts)
     assert "comparable only within one method era" in fig.layout.title.subtitle.text
-    ru = charts_context.rsf_rank_figure(series, "ru")
+    ru = charts_third_party.rsf_rank_figure(series, "ru")
     assert "2022: 154-е место из 180 стран" in ru.data[0].hovertext
     assert len(ru.data) == 1  # no score panel unless asked
-    az = charts_context.rsf_rank_figure(series, "az")
+    az = charts_third_party.rsf_rank_figure(series, "az")
     assert any(a.text.startswith("Mənbə:") for a in az.layout.annotations)
 
 
 def test_labels_exist_in_every_language():
-    keys = set(charts_context.LABELS["en"])
+    keys = set(charts_third_party.LABELS["en"])
     for lang in ("ru", "az"):
-        assert set(charts_context.LABELS[lang]) == keys, lang
+        assert set(charts_third_party.LABELS[lang]) == keys, lang
 
 
 def test_missing_table_gives_empty_frames_and_a_message_figure(tmp_path):
-    series = context.rsf_series(tmp_path, "AZE")
-    assert series.empty and list(series.columns) == context.RSF_SERIES_COLUMNS
-    assert context.rsf_years(tmp_path).empty
-    fig = charts_context.rsf_rank_figure(series, "en")
+    series = third_party.rsf_series(tmp_path, "AZE")
+    assert series.empty and list(series.columns) == third_party.RSF_SERIES_COLUMNS
+    assert third_party.rsf_years(tmp_path).empty
+    fig = charts_third_party.rsf_rank_figure(series, "en")
     assert any("No RSF index data" in (a.text or "") for a in fig.layout.annotations)
 
 
 def test_without_rsf_files_the_committed_facts_are_used(tmp_path):
-    facts = context.FACTS_DIR / "rsf_index_AZE.csv"
+    facts = third_party.FACTS_DIR / "rsf_index_AZE.csv"
     assert facts.is_file(), "the committed facts file is part of the repository"
     raw = fixtures.write_raw(tmp_path / "raw")
     out = tmp_path / "processed"
     manifest = run_etl(raw, out)
-    name = "data/context/rsf_index_AZE.csv"
+    name = "data/third_party/rsf_index_AZE.csv"
     entry = manifest["inputs"][name]
     assert entry["rows"] == entry["compiled"] == len(AZE_RANKS)
     assert entry["sha256"] == hashlib.sha256(facts.read_bytes()).hexdigest()
     assert any("committed facts" in w and "AZE only" in w for w in manifest["warnings"])
-    series = context.rsf_series(out, "AZE")
+    series = third_party.rsf_series(out, "AZE")
     assert dict(zip(series["year"], series["rank"], strict=True)) == AZE_RANKS
     assert set(series["countries_ranked"]) >= {139, 180}
     assert duckdb.sql(
@@ -288,7 +288,7 @@ def test_committed_facts_equal_what_refresh_makes_from_the_shared_files(tmp_path
     shared = external_dir("rsf-wpfi").parent
     assert refresh.main(["--external", str(shared), "--out", str(tmp_path)]) == 0
     for name in ("rsf_index_AZE.csv", "citizenlab_az_categories.csv"):
-        assert (tmp_path / name).read_bytes() == (ROOT / "data" / "context" / name).read_bytes(), name
+        assert (tmp_path / name).read_bytes() == (ROOT / "data" / "third_party" / name).read_bytes(), name
 
 
 def test_refresh_says_which_dataset_is_missing_and_leaves_its_facts_alone(tmp_path, capsys):

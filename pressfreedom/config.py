@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pfd.paths import CONFIG_FILE
+from pressfreedom.paths import CONFIG_FILE
 
 
 @dataclass(frozen=True)

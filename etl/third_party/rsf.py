@@ -17,7 +17,7 @@ A file without an ISO or rank column or without any year is skipped — listed i
 not found — and the build goes on. Bad rows (non-numeric rank, …) go to ``rejects.csv``.
 
 Without ``<raw>/rsf/`` the table is built from the committed facts file
-``data/context/rsf_index_<ISO3>.csv`` (the configured country only; see ``etl.context.refresh``).
+``data/third_party/rsf_index_<ISO3>.csv`` (the configured country only; see ``etl.third_party.refresh``).
 
 The module also holds the small helpers the other context importers share (decoding, CSV rows
 with line numbers, reporting a file to the build).
@@ -39,8 +39,9 @@ import duckdb
 import pyarrow as pa
 
 from etl.build import Build
-from pfd.config import load_config
-from pfd.context import (
+from pressfreedom.config import load_config
+from pressfreedom.paths import ROOT
+from pressfreedom.third_party import (
     FACTS_DIR,
     RSF_ATTRIBUTION,
     RSF_FACTS_COLUMNS,
@@ -50,7 +51,6 @@ from pfd.context import (
     SCALES,
     scale_for_year,
 )
-from pfd.paths import ROOT
 
 FOLDER = "rsf"
 
@@ -539,7 +539,7 @@ def facts_name(path: Path) -> str:
 
 
 def parse_facts(path: Path, iso3: str) -> tuple[FileReport, list[dict]]:
-    """Read a committed facts file (written by etl.context.refresh; UTF-8, comma, dot decimals)."""
+    """Read a committed facts file (written by etl.third_party.refresh; UTF-8, comma, dot decimals)."""
     name = facts_name(path)
     data, sha = read_bytes(path)
     report = FileReport(name, sha)
@@ -555,7 +555,7 @@ def parse_facts(path: Path, iso3: str) -> tuple[FileReport, list[dict]]:
     if missing:
         report.skipped = SkipFile(
             f"committed facts file lacks column(s) {', '.join(missing)}; regenerate it with "
-            "python -m etl.context.refresh",
+            "python -m etl.third_party.refresh",
             column=missing[0],
             value=header_preview(header),
             line=header_line,

@@ -5,8 +5,9 @@ Third-party data, each with its own licence, shown apart from the incident data 
 
 import streamlit as st
 
-from pfd import app, charts_context, i18n
-from pfd.config import load_config
+from pressfreedom import charts_third_party, i18n
+from pressfreedom.config import load_config
+from webapp import app
 
 # 1. select
 lg = app.lang()
@@ -16,7 +17,7 @@ st.header(i18n.t("page.context", lg))
 
 # 2. RSF World Press Freedom Index: rank over the years, method changes marked
 rsf = app.cached_context("rsf_series", config.country_code)
-app.chart(app.builder(charts_context.rsf_rank_figure, rsf, lg, country=config.country_in(lg)), key="chart-rsf")
+app.chart(app.builder(charts_third_party.rsf_rank_figure, rsf, lg, country=config.country_in(lg)), key="chart-rsf")
 st.caption(i18n.t("context.rsf_note", lg))
 
 # 3. Citizen Lab test list: tested news sites, documented as blocked here or not
@@ -48,4 +49,4 @@ st.caption(i18n.t("context.citizenlab_licence", lg))
 st.subheader(i18n.t("context.ooni_title", lg))
 monthly = app.cached_context("ooni_monthly")
 intervals = app.cached_context("blocking_intervals")
-app.chart(app.builder(charts_context.ooni_blocking_figure, monthly, intervals, lg), key="chart-ooni")
+app.chart(app.builder(charts_third_party.ooni_blocking_figure, monthly, intervals, lg), key="chart-ooni")

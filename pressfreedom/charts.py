@@ -23,9 +23,9 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from pfd import i18n
-from pfd.filters import add_months, month_end, month_start, months_in
-from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, Vocabulary
+from pressfreedom import i18n
+from pressfreedom.filters import add_months, month_end, month_start, months_in
+from pressfreedom.vocab import CATEGORY, CATEGORY_SUBCATEGORY, Vocabulary
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLORS: dict[str, str] = {

@@ -16,9 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import streamlit as st
 
-from pfd import app, i18n
-from pfd.filters import Filters
-from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, QUALIFIER, Vocabulary
+from pressfreedom import i18n
+from pressfreedom.filters import Filters
+from pressfreedom.vocab import CATEGORY, CATEGORY_SUBCATEGORY, QUALIFIER, Vocabulary
+from webapp import app
 
 # -- drill-down ------------------------------------------------------------------------------
 
@@ -114,7 +115,7 @@ def incident_section(
 
 
 def monthly_chart(fig, f: Filters, by: str, key: str) -> list[list]:
-    """Show a by-month stacked chart (a ``report.figures`` figure); return the bars really selected."""
+    """Show a by-month stacked chart (a ``pressfreedom.figures`` figure); return the bars really selected."""
     return selected_bars(app.chart(fig, key=key, select=True), app.data("monthly", f, by))
 
 

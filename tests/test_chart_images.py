@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from pfd import charts, export, i18n
-from pfd.query import Query
-from report.figures import key_figures
+from pressfreedom import chart_images, charts, i18n
+from pressfreedom.figures import key_figures
+from pressfreedom.query import Query
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.fixtures import CANARY
 
@@ -25,7 +25,7 @@ def query(fixture_build) -> Query:
 def exporter():
     """One Chromium for the whole module (starting it costs seconds)."""
     require_chromium()
-    with export.ChartExporter() as ex:
+    with chart_images.ChartExporter() as ex:
         yield ex
 
 
@@ -40,11 +40,11 @@ def figures(query):
 
 def test_missing_chromium_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
-    with pytest.raises(export.ExportUnavailable) as err:
-        export.ChartExporter().start()
+    with pytest.raises(chart_images.ExportUnavailable) as err:
+        chart_images.ChartExporter().start()
     message = str(err.value)
     assert "Chromium" in message and "no-such-chromium" in message and "apt-get install chromium" in message
-    assert export.unavailable_reason() == message
+    assert chart_images.unavailable_reason() == message
 
 
 def test_missing_chromium_deck_raises_but_report_is_written(monkeypatch, tmp_path, fixture_build, capsys):
@@ -64,16 +64,16 @@ def test_retheme_is_pure_and_reaches_the_theme_sizes(query):
     before = screen.to_json()
     for name in ("export", "projector"):
         th = charts.THEMES[name]
-        out = export.retheme(screen, name)
+        out = chart_images.retheme(screen, name)
         assert out.layout.title.font.size == th.title_size
         assert all(ax.tickfont.size == th.tick_size for ax in out.select_xaxes())
         assert out.layout.font.size == th.font_size
-    assert export.retheme(screen, "export").layout.width == 1600
+    assert chart_images.retheme(screen, "export").layout.width == 1600
     assert screen.to_json() == before  # the input is untouched
 
 
 def test_projector_theme_is_large_enough():
-    from pfd.present import MIN_TICK_PX, MIN_TITLE_PX
+    from webapp.presentation import MIN_TICK_PX, MIN_TITLE_PX
 
     th = charts.THEMES["projector"]
     assert th.title_size >= MIN_TITLE_PX and th.tick_size >= MIN_TICK_PX
@@ -82,21 +82,21 @@ def test_projector_theme_is_large_enough():
 def test_title_clearance_moves_a_title_of_several_lines_once():
     built = charts.decorate(go.Figure(), "Incidents by month", "10 incidents", "Source", "export")
     height, top = built.layout.height, built.layout.margin.t
-    one = export.title_clearance(go.Figure(built))
+    one = chart_images.title_clearance(go.Figure(built))
     assert one.layout.title.pad.t == 12  # one line: plotly places it right
     assert (one.layout.height, one.layout.margin.t) == (height, top)
     two = go.Figure(built)
     two.layout.title.text = "Incidents by month<br>(1/2)"
-    once = export.title_clearance(two).layout.title.pad.t
-    assert export.title_clearance(two).layout.title.pad.t == once >= two.layout.title.font.size
+    once = chart_images.title_clearance(two).layout.title.pad.t
+    assert chart_images.title_clearance(two).layout.title.pad.t == once >= two.layout.title.font.size
     assert two.layout.height - height == two.layout.margin.t - top == once - 12
 
 
 def test_png_size_reads_the_header():
     header = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (1600).to_bytes(4, "big") + (900).to_bytes(4, "big")
-    assert export.png_size(header) == (1600, 900)
+    assert chart_images.png_size(header) == (1600, 900)
     with pytest.raises(ValueError):
-        export.png_size(b"GIF89a")
+        chart_images.png_size(b"GIF89a")
 
 
 def test_figure_json_has_no_confidential_name(figures):
@@ -111,11 +111,11 @@ def test_figure_json_has_no_confidential_name(figures):
 @pytest.mark.browser
 def test_png_is_at_least_1600_px_wide(exporter, figures, query):
     png = exporter.png(figures["en"][0].fig)
-    width, height = export.png_size(png)
+    width, height = chart_images.png_size(png)
     assert width >= 1600 and height >= 600
     # a screen-themed figure is re-themed on the way out
     screen = key_figures(query, query.default_filters("en"), theme="screen")[2].fig
-    assert export.png_size(exporter.png(screen))[0] >= 1600
+    assert chart_images.png_size(exporter.png(screen))[0] >= 1600
 
 
 @pytest.mark.browser
@@ -141,7 +141,7 @@ def test_svg_keeps_cyrillic_and_azerbaijani_letters(exporter, figures):
 @pytest.mark.browser
 def test_every_key_figure_exports(exporter, figures):
     for kf in figures["az"]:
-        assert export.png_size(exporter.png(kf.fig))[0] >= 1600, kf.key
+        assert chart_images.png_size(exporter.png(kf.fig))[0] >= 1600, kf.key
 
 
 # -- the same figure on screen and in the image ------------------------------------------------------
@@ -150,20 +150,20 @@ def test_every_key_figure_exports(exporter, figures):
 def test_images_are_built_by_the_screen_figures_own_builder(query):
     """A key figure's PNG/SVG comes from its builder with the export theme, not from a re-themed copy:
     the same traces and numbers as on screen, the export theme's sizes."""
-    from pfd import present
+    from webapp import presentation
 
     for kf in key_figures(query, query.default_filters("en")):
-        fig, theme = present.figure_for_export(kf)
+        fig, theme = presentation.figure_for_export(kf)
         assert theme is None  # nothing left to re-theme
         screen = kf.build("screen")
         assert fig.layout.width == 1600 and fig.layout.title.font.size == charts.THEMES["export"].title_size
         assert [t.to_plotly_json().get("y") for t in fig.data] == [t.to_plotly_json().get("y") for t in screen.data]
         assert [t.to_plotly_json().get("x") for t in fig.data] == [t.to_plotly_json().get("x") for t in screen.data]
     # a builder function works the same way; a bare figure is re-themed
-    built, theme = present.figure_for_export(lambda th: charts.empty_figure("none", "T", "C", "S", theme=th))
+    built, theme = presentation.figure_for_export(lambda th: charts.empty_figure("none", "T", "C", "S", theme=th))
     assert theme is None and built.layout.width == 1600
     bare = charts.empty_figure("none", "T", "C", "S")
-    assert present.figure_for_export(bare) == (bare, "export")
+    assert presentation.figure_for_export(bare) == (bare, "export")
 
 
 # -- layout: what a projector audience would see as broken ------------------------------------------
@@ -197,7 +197,7 @@ def _events(lang: str) -> pd.DataFrame:
 
 def layout_figures(lang: str) -> dict[str, tuple]:
     """Builders with the long texts of real data: name → (theme -> figure, half-width chart?)."""
-    from pfd.vocab import CATEGORY, DETENTION_TYPE, PERPETRATOR
+    from pressfreedom.vocab import CATEGORY, DETENTION_TYPE, PERPETRATOR
 
     months = [date(2020, m, 1) for m in range(1, 13)]
     text = dict(
@@ -289,7 +289,7 @@ def test_projector_charts_fit_a_1080p_screen_under_the_navigation(query):
         for kf in key_figures(query, query.default_filters(lang), theme="projector"):
             assert kf.fig.layout.height <= limit, (lang, kf.key, kf.fig.layout.height)
         for name, (build, _half) in layout_figures(lang).items():
-            height = export.title_clearance(build("projector")).layout.height
+            height = chart_images.title_clearance(build("projector")).layout.height
             assert height <= limit, (lang, name, height)
 
 
@@ -399,7 +399,7 @@ def test_charts_lay_out_cleanly_on_projectors_slides_and_screens(tmp_path):
     for lang in ("en", "ru", "az"):
         for name, (build, half) in layout_figures(lang).items():
             for theme, ws in widths.items():
-                fig = export.title_clearance(build(theme))
+                fig = chart_images.title_clearance(build(theme))
                 for w in (560,) if half and theme == "screen" else ws:
                     figures.append((f"{lang}/{name}/{theme}/{w}px", fig, w))
     measured = measure(figures, tmp_path)
@@ -419,7 +419,7 @@ def test_charts_lay_out_cleanly_on_projectors_slides_and_screens(tmp_path):
 def test_the_caption_ends_where_the_layout_expects_it(tmp_path):
     """``charts.head_px`` (the room the builders leave for the title and caption) against where
     plotly.js draws the caption's last line in Chromium: titles and captions of one to three lines
-    on every theme, after ``export.title_clearance``. Too little room puts the legend over the
+    on every theme, after ``chart_images.title_clearance``. Too little room puts the legend over the
     caption; too much pushed slides below a 1280 x 720 projector."""
     require_chromium()
     figures, expected = [], {}
@@ -430,7 +430,7 @@ def test_the_caption_ends_where_the_layout_expects_it(tmp_path):
                 fig.layout.title.text = "<br>".join(["Incidents by month"] * title_lines)
                 fig.layout.title.subtitle.text = "<br>".join(["72 incidents · Jan – Dec 2020"] * caption_lines)
                 top = fig.layout.margin.t
-                export.title_clearance(fig)  # moves the title (and all under it) down by the same amount
+                chart_images.title_clearance(fig)  # moves the title (and all under it) down by the same amount
                 name = f"{theme}/{title_lines}/{caption_lines}"
                 expected[name] = (
                     charts.head_px(title_lines, caption_lines, charts.THEMES[theme]) + fig.layout.margin.t - top

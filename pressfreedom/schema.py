@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pfd import vocab as V
-from pfd.vocab import Vocabulary
+from pressfreedom import vocab as V
+from pressfreedom.vocab import Vocabulary
 
 SCHEMA_VERSION = 1
 LIST_SEP = "|"

@@ -14,11 +14,11 @@ import duckdb
 
 from etl.build import Build
 
-IMPORTERS: tuple[str, ...] = ("rsf", "citizenlab", "ooni")  # module names under etl.context, run in this order
+IMPORTERS: tuple[str, ...] = ("rsf", "citizenlab", "ooni")  # module names under etl.third_party, run in this order
 
 
 def run(raw_dir: Path, build: Build, con: duckdb.DuckDBPyConnection) -> None:
     import importlib
 
     for name in IMPORTERS:
-        importlib.import_module(f"etl.context.{name}").run(raw_dir, build, con)
+        importlib.import_module(f"etl.third_party.{name}").run(raw_dir, build, con)

@@ -8,7 +8,7 @@
 
 No Streamlit here. Every text comes from the app's catalogues (``i18n/{en,ru,az}.toml``, table
 ``[context_chart]``, via :func:`label`), and every figure has its source line inside (via
-``pfd.charts.decorate``).
+``pressfreedom.charts.decorate``).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pfd import i18n
-from pfd.charts import SEQUENCE, Theme, date_ticks, decorate, theme_of
-from pfd.context import METHOD_CHANGE_YEARS, SCALES
-from pfd.vocab import LANGUAGES
+from pressfreedom import i18n
+from pressfreedom.charts import SEQUENCE, Theme, date_ticks, decorate, theme_of
+from pressfreedom.third_party import METHOD_CHANGE_YEARS, SCALES
+from pressfreedom.vocab import LANGUAGES
 
 RANK_COLOR = SEQUENCE[0]
 SCORE_COLOR = SEQUENCE[1]
@@ -58,7 +58,7 @@ def _esc(text: object) -> str:
 def _frame(
     fig: go.Figure, title: str, captions: list[str], source: str, th: Theme, height: int | None = None, lang="en"
 ) -> go.Figure:
-    """``pfd.charts.decorate`` with further caption lines (each its own paragraph of the caption)."""
+    """``pressfreedom.charts.decorate`` with further caption lines (each its own paragraph of the caption)."""
     fig = decorate(fig, title, captions[0], source, th, note=[c for c in captions[1:] if c], lang=lang)
     if height:
         fig.update_layout(height=height)
@@ -105,11 +105,11 @@ def rsf_rank_figure(
     score_era: str | None = None,
     theme: str | Theme = "screen",
 ) -> go.Figure:
-    """Rank per index year (from ``pfd.context.rsf_series``); y reversed so that better is higher.
+    """Rank per index year (from ``pressfreedom.third_party.rsf_series``); y reversed so that better is higher.
 
     ``country`` is the name for the title (pass ``load_config().country_in(lang)``; default: the
     English name in the data).
-    ``score_era`` (one of ``pfd.context.SCALES``) adds a lower panel with the scores of that era
+    ``score_era`` (one of ``pressfreedom.third_party.SCALES``) adds a lower panel with the scores of that era
     only; its axis is oriented by the data's ``score_direction`` so that better is higher there too.
     """
     th = theme_of(theme)
@@ -260,8 +260,8 @@ def ooni_blocking_figure(
     theme: str | Theme = "screen",
     max_domains: int = 8,
 ) -> go.Figure:
-    """One panel per domain: anomaly and confirmed shares by month (from ``pfd.context.ooni_monthly``)
-    with the documented blocking periods (``pfd.context.blocking_intervals``) shaded behind.
+    """One panel per domain: anomaly and confirmed shares by month (from ``pressfreedom.third_party.ooni_monthly``)
+    with the documented blocking periods (``pressfreedom.third_party.blocking_intervals``) shaded behind.
 
     Shares are plotted at the middle of their month; a period still open at its last report is
     shaded up to ``status_as_of`` and labelled so.

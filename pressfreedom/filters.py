@@ -16,8 +16,8 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from pfd import i18n
-from pfd.vocab import CATEGORY, CATEGORY_SUBCATEGORY, LANGUAGES, PERPETRATOR, VICTIM_ROLE
+from pressfreedom import i18n
+from pressfreedom.vocab import CATEGORY, CATEGORY_SUBCATEGORY, LANGUAGES, PERPETRATOR, VICTIM_ROLE
 
 COUNT_MODES = ("incidents", "people")
 
