@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pressfreedom import charts, figures, i18n
+from pressfreedom import charts, figures, i18n, selection
 from pressfreedom.vocab import ASSAULT_CONTEXT, ASSAULT_TYPE, PERPETRATOR, YES_NO_UNKNOWN
 from webapp import app, sections
 
@@ -15,19 +15,10 @@ lg = f.lang
 st.header(i18n.t("page.assaults", lg))
 incidents = app.data("incidents", f)
 k = app.data("kpis", f)
-drill = sections.Drill(incidents)
+drill = selection.Drill(incidents)
 
 harm = {q: app.data("breakdown", f, q) for q in ("injured", "equipment")}
-yes = {q: int(d.loc[d["key"] == "yes", "n"].sum()) for q, d in harm.items()}
-sections.figure_row(
-    lg,
-    [
-        ("kpi.assaults", k["assaults"], None),
-        ("assaults.people_assaulted", k["assaults_people"], None),
-        ("assaults.injured_yes", yes["injured"], "assaults.stated_help"),
-        ("assaults.equipment_yes", yes["equipment"], "assaults.stated_help"),
-    ],
-)
+sections.figure_row(figures.assault_cards(k, harm, f))
 
 # 2. by month, broken down by context (default) or by type
 by = st.segmented_control(
@@ -43,7 +34,7 @@ monthly = figures.kind_monthly(app.data, f, KIND, by, events=app.show_events(), 
 selected = sections.monthly_chart(monthly, f, by, key=f"chart-assaults-{by}")
 if monthly.note:
     st.caption(app.plain(monthly.note))
-drill.narrow(sections.ids_by_month(incidents, selected, by), sections.selection_words(selected, by, f, vocab))
+drill.narrow(selection.ids_by_month(incidents, selected, by), selection.selection_words(selected, by, f, vocab))
 
 # 3. perpetrators, and injuries / equipment damage
 left, right = st.columns(2)
@@ -60,7 +51,7 @@ with left:
         width_hint=sections.HALF,
     )
     sel = app.chart(perpetrators, key="chart-assaults-perp", select=True)
-    drill.narrow(sections.ids_by_key(incidents, sel, "perpetrator"), sections.key_words(sel, PERPETRATOR, lg))
+    drill.narrow(selection.ids_by_key(incidents, sel, "perpetrator"), selection.key_words(sel, PERPETRATOR, lg))
 with right:
     questions = {"injured": i18n.t("assaults.injured", lg), "equipment": i18n.t("assaults.equipment", lg)}
     data = pd.concat([d.assign(question=q) for q, d in harm.items()], ignore_index=True)
@@ -87,8 +78,8 @@ with right:
     for q in {s[0] for s in sel}:
         chosen = [[s[1]] for s in sel if s[0] == q]
         drill.narrow(
-            sections.ids_by_key(incidents, chosen, column[q]),
-            f"{questions[q]}: {sections.key_words(chosen, YES_NO_UNKNOWN, lg)}",
+            selection.ids_by_key(incidents, chosen, column[q]),
+            f"{questions[q]}: {selection.key_words(chosen, YES_NO_UNKNOWN, lg)}",
         )
 
 # 4. the incidents behind the numbers

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pressfreedom import charts, figures, i18n
+from pressfreedom import charts, figures, i18n, selection
 from pressfreedom.query import NOT_A_BLOCK
 from pressfreedom.vocab import BLOCKING_TYPE
 from webapp import app, sections
@@ -22,16 +22,9 @@ period_ids = set(incidents["incident_id"])
 incidents = figures.blocking_incidents(app.data, f, blocks)
 earlier = sorted(set(incidents["incident_id"]) - period_ids)
 k = app.data("kpis", f)
-drill = sections.Drill(incidents)
+drill = selection.Drill(incidents)
 
-sections.figure_row(
-    lg,
-    [
-        ("kpi.websites_blocked", k["websites_blocked"], "kpi.help_websites"),
-        ("blockings.new_blocks", k["blocking_incidents"], None),
-        ("blockings.cyberattacks", k["cyberattacks"], None),
-    ],
-)
+sections.figure_row(figures.blocking_cards(k, f))
 if earlier:
     st.caption(i18n.t("blockings.earlier_note", lg, count=len(earlier)))
 
@@ -39,7 +32,7 @@ if earlier:
 timeline = figures.blockings_figure(app.data, f, blocks=blocks, incidents=incidents)
 n_domains = timeline.n
 sel = app.chart(timeline, key="chart-timeline", select=True)
-drill.narrow(sections.ids_direct(sel), i18n.t("blockings.selected_blocks", lg))
+drill.narrow(selection.ids_direct(sel), i18n.t("blockings.selected_blocks", lg))
 st.caption(i18n.t("blockings.timeline_note", lg))
 
 # 3. active blocks per month (confirmed, and those whose start is known only to the year)
@@ -97,7 +90,7 @@ with left:
         exclude=NOT_A_BLOCK,
     )
     sel = app.chart(by_type, key="chart-blockings-type", select=True)
-    drill.narrow(sections.ids_by_key(incidents, sel, "subcategory"), sections.key_words(sel, BLOCKING_TYPE, lg))
+    drill.narrow(selection.ids_by_key(incidents, sel, "subcategory"), selection.key_words(sel, BLOCKING_TYPE, lg))
 with right:
     st.subheader(i18n.t("blockings.cyber_title", lg))
     st.caption(i18n.t("blockings.cyber_note", lg))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pressfreedom import figures, i18n
+from pressfreedom import figures, i18n, selection
 from pressfreedom.vocab import OUTCOME
 from webapp import app, sections
 
@@ -17,25 +17,12 @@ incidents = app.data("incidents", f)
 k = app.data("kpis", f)
 cases = app.data("court_cases", f)
 fines = app.data("fines", f)
-drill = sections.Drill(incidents)
+drill = selection.Drill(incidents)
 people = f.count == "people"
 
-sections.figure_row(
-    lg,
-    [
-        ("court.decisions", k["court_outcomes"], None),
-        ("kpi.convictions", k["convictions_people" if people else "convictions"], "kpi.help_convictions"),
-        ("court.acquittals", k["acquittals"], "court.help_acquittals"),
-    ],
-)
-sections.figure_row(
-    lg,
-    [
-        ("kpi.prison_years", sections.rounded(k["prison_years"], 1), "kpi.help_prison", 1),
-        ("court.fines", int(fines["fines"].sum()) if len(fines) else 0, None),
-    ],
-    columns=3,
-)
+decisions, terms = figures.court_cards(k, fines, f)
+sections.figure_row(decisions)
+sections.figure_row(terms, columns=3)
 
 # 2. by month and outcome
 monthly = figures.kind_monthly(app.data, f, KIND, "subcategory", events=app.show_events(), incidents=incidents)
@@ -43,8 +30,8 @@ selected = sections.monthly_chart(monthly, f, "subcategory", key="chart-court")
 if monthly.note:
     st.caption(app.plain(monthly.note))
 drill.narrow(
-    sections.ids_by_month(incidents, selected, "subcategory"),
-    sections.selection_words(selected, "subcategory", f, OUTCOME),
+    selection.ids_by_month(incidents, selected, "subcategory"),
+    selection.selection_words(selected, "subcategory", f, OUTCOME),
 )
 
 
@@ -64,13 +51,12 @@ def narrow_to_cases(selected: list[list], counts, label) -> None:
 
 
 verdicts, bins = figures.verdict_counts(cases), figures.sentence_bins(cases)
-years = sections.rounded(k["prison_years"], 1)  # the KPI's figure, said in the sentences' caption
 left, right = st.columns(2)
 with left:
     kf = figures.verdicts_figure(f, verdicts, incidents, width_hint=sections.HALF)
     narrow_to_cases(app.chart(kf, key="chart-verdicts", select=True), verdicts, figures.verdict_label)
 with right:
-    kf = figures.sentences_figure(f, bins, incidents, years, width_hint=sections.HALF)
+    kf = figures.sentences_figure(f, bins, incidents, k, width_hint=sections.HALF)
     narrow_to_cases(app.chart(kf, key="chart-sentences", select=True), bins, figures.sentence_bin_label)
 
 # 4. fines by currency, and the charges
@@ -113,7 +99,7 @@ with right:
         width_hint=sections.HALF,
     )
     sel = app.chart(charges, key="chart-court-charges", select=True)
-    drill.narrow(sections.ids_by_key(incidents, sel, "charge"), sections.key_words(sel, None, lg))
+    drill.narrow(selection.ids_by_key(incidents, sel, "charge"), selection.key_words(sel, None, lg))
 
 # 5. the decisions behind the numbers: court, charge, sentence, appeals
 sections.incident_section(drill, f, key="court", kind=KIND, stem="court-outcomes")

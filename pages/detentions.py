@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pressfreedom import charts, figures, i18n
+from pressfreedom import charts, figures, i18n, selection
 from pressfreedom.vocab import DETENTION_TYPE
 from webapp import app, sections
 
@@ -15,17 +15,9 @@ st.header(i18n.t("page.detentions", lg))
 incidents = app.data("incidents", f)
 k = app.data("kpis", f)
 days = app.data("detention_days", f)
-drill = sections.Drill(incidents)
+drill = selection.Drill(incidents)
 
-sections.figure_row(
-    lg,
-    [
-        ("kpi.detentions", k["detentions"], None),
-        ("detentions.people_detained", k["detentions_people"], None),
-        ("detentions.admin_days", days["days"], "detentions.admin_days_help"),
-        ("detentions.admin_no_days", days["without_days"], "detentions.admin_no_days_help"),
-    ],
-)
+sections.figure_row(figures.detention_cards(k, days, f))
 st.caption(
     app.plain(
         i18n.t(
@@ -44,8 +36,8 @@ selected = sections.monthly_chart(monthly, f, "subcategory", key="chart-detentio
 if monthly.note:
     st.caption(app.plain(monthly.note))
 drill.narrow(
-    sections.ids_by_month(incidents, selected, "subcategory"),
-    sections.selection_words(selected, "subcategory", f, DETENTION_TYPE),
+    selection.ids_by_month(incidents, selected, "subcategory"),
+    selection.selection_words(selected, "subcategory", f, DETENTION_TYPE),
 )
 
 # 3. who was held longest (stated durations, or computed from exact dates)

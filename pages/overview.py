@@ -7,9 +7,8 @@ in the charts narrow the list, and each published figure lists the itemised inci
 import pandas as pd
 import streamlit as st
 
-from pressfreedom import charts, figures, i18n
+from pressfreedom import charts, figures, i18n, selection, wording
 from webapp import app, presentation, sections
-from webapp.sections import Card
 
 f = app.filters()
 lg = f.lang
@@ -25,14 +24,7 @@ k = o["kpis"]
 incidents = app.data("incidents", f)
 
 # 2. KPI cards, with the change against the previous period where the sources allow it
-cards = [
-    Card("kpi.people" if people else "kpi.incidents", "people" if people else "incidents", help="kpi.help_total"),
-    Card("kpi.assaults", "assaults_people" if people else "assaults", help="kpi.help_assaults"),
-    Card("kpi.detentions", "detentions_people" if people else "detentions", help="kpi.help_detentions"),
-    Card("kpi.websites_blocked", "websites_blocked", help="kpi.help_websites"),
-    Card("kpi.convictions", "convictions_people" if people else "convictions", help="kpi.help_convictions"),
-    Card("kpi.prison_years", "prison_years", 1, help="kpi.help_prison"),
-]
+cards, notes = figures.kpi_cards(k, f, page=True)
 # 3. "Which incidents?" — one click from each number to the incidents and sources behind it
 cases = app.data("court_cases", f)
 blocked = app.data("blocked_at_end", f)
@@ -57,7 +49,7 @@ behind = [
 ]
 
 
-def which(i: int, card: Card) -> None:
+def which(i: int, card: figures.KpiCard) -> None:
     name, rows = behind[i]
     with st.popover(i18n.t("kpi.which", lg), width="stretch"):
         st.markdown(f"**{app.plain(i18n.t(f'kpi.which_{name}', lg))}**")
@@ -75,24 +67,17 @@ def which(i: int, card: Card) -> None:
         app.table(table[keep], hide_index=True, width="stretch", key=f"which-{name}")
 
 
-sections.kpi_cards(f, k, cards, below=which)
-notes = []
-if k["previous"] is None:
-    notes.append(i18n.t("kpi.no_previous_long", lg, period=i18n.period_label(f.previous().start, f.previous().end, lg)))
-if k["year_only_in_period"]:
-    notes.append(i18n.t("kpi.year_only_included", lg, count=k["year_only_in_period"]))
-if k["year_only_apart"]:
-    notes.append(i18n.t("caption.year_only", lg, count=k["year_only_apart"]))
-if k["cyberattacks"]:
-    notes.append(i18n.t("kpi.cyberattacks_apart", lg, n=i18n.number(k["cyberattacks"], lg)))
+sections.kpi_cards(cards, below=which)
 for note in notes:
     st.caption(app.plain(note))
 
 # 4. by month and kind, with the context periods; selecting bars narrows the list below
-drill = sections.Drill(incidents)
+drill = selection.Drill(incidents)
 monthly = figures.overview_monthly(app.data, f, events=app.show_events(), incidents=incidents)
 selected = sections.monthly_chart(monthly, f, "category", key="chart-overview")
-drill.narrow(sections.ids_by_month(incidents, selected, "category"), sections.selection_words(selected, "category", f))
+drill.narrow(
+    selection.ids_by_month(incidents, selected, "category"), selection.selection_words(selected, "category", f)
+)
 
 # 5. most targeted outlets (an outlet named in the incident, or the outlet as the victim)
 outlets = o["top_outlets"]
@@ -126,13 +111,13 @@ sections.incident_section(drill, f, key="overview")
 # 7. documented vs published: each published figure beside the itemised count for the same thing
 st.subheader(i18n.t("published.title", lg))
 st.caption(i18n.t("published.explain", lg))
-pub = sections.pair_ranges(o["published"])
+pub = wording.pair_ranges(o["published"])
 if pub.empty:
     st.info(i18n.t("published.none", lg))
 else:
     pub = pub.assign(
         value_text=[
-            sections.figure_in_words(v, q, lg, None if pd.isna(u) else u)
+            wording.figure_in_words(v, q, lg, None if pd.isna(u) else u)
             for v, q, u in zip(pub["value"], pub["qualifier"], pub["upper"], strict=True)
         ],
         documented_text=[
@@ -152,7 +137,7 @@ else:
         {
             i18n.t("published.col_figure", lg): pub["description"],
             i18n.t("published.col_period", lg): [
-                sections.span_label(s, e, lg) for s, e in zip(pub["period_start"], pub["period_end"], strict=True)
+                wording.span_label(s, e, lg) for s, e in zip(pub["period_start"], pub["period_end"], strict=True)
             ],
             i18n.t("published.col_published", lg): [
                 f"{v} {i18n.t(f'unit.{u}', lg) if i18n.t(f'unit.{u}', lg) != f'unit.{u}' else u}"

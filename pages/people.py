@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pressfreedom import charts, i18n
+from pressfreedom import charts, i18n, selection
 from pressfreedom.vocab import VICTIM_ROLE
 from webapp import app, sections
 
@@ -52,6 +52,6 @@ else:
         select=True,
     )
     st.caption(i18n.t("people.timeline_note", lg))
-    drill = sections.Drill(timeline)
-    drill.narrow(sections.ids_direct(sel), i18n.t("people.selected_points", lg))
+    drill = selection.Drill(timeline)
+    drill.narrow(selection.ids_direct(sel), i18n.t("people.selected_points", lg))
     sections.incident_section(drill, f, key="people", stem=f"person-{row['key']}", content=scope)

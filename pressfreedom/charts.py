@@ -284,6 +284,9 @@ def source_pad(theme: Theme) -> int:
     return max(10, round(theme.caption_size * 0.8))
 
 
+TEMPLATE = "none"
+
+
 def decorate(
     fig: go.Figure,
     title: str,
@@ -335,6 +338,9 @@ def decorate(
     height = max(height, top + bottom + plot_px)
     caption_html = "<br>".join(_esc(x) for x in cap_lines)
     fig.update_layout(
+        # no plotly template: every colour, line and font is the theme's, whatever the process has
+        # imported (Streamlit makes its own placeholder template plotly's default when imported)
+        template=TEMPLATE,
         title=dict(
             text="<br>".join(_esc(x) for x in title_lines),
             # the caption as plotly's subtitle: its lines spaced by its own font (lines of the

@@ -31,11 +31,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from pressfreedom import charts, i18n
+from pressfreedom import charts, i18n, wording
 from pressfreedom.filters import Filters
 from pressfreedom.query import Query
 from pressfreedom.vocab import ASSAULT_CONTEXT, CATEGORY, CATEGORY_SUBCATEGORY, DETENTION_TYPE, OUTCOME, Vocabulary
-from webapp import sections
 
 DataFn = Callable[..., Any]  # data(method, filters, *args) -> what Query.<method>(filters, *args) returns
 Builder = Callable[[str], go.Figure]  # theme name -> a new figure
@@ -111,10 +110,15 @@ def _part_builder(part: Callable[[str, slice, str], go.Figure], rows: slice, pla
 
 @dataclass(frozen=True)
 class KpiCard:
-    key: str
+    """One number as every surface shows it (page card, presentation slide, report, deck): the
+    strings are made here, once, by the one formatter (``i18n.number``)."""
+
+    key: str  # the ``Query.kpis`` field (or the figure's own name on kind pages)
     label: str
     value: str
-    change: str  # "+3 · Previous 12 months: 20", or why there is no comparison
+    change: str = ""  # "+3 · Previous 12 months: 20", or why there is no comparison ("" on kind pages)
+    delta: str | None = None  # the signed change alone ("+3", "0"); None when not comparable
+    help: str = ""  # what is counted (and, for KPIs, the comparison)
 
 
 def cited_sources(incidents: pd.DataFrame) -> list[str]:
@@ -373,17 +377,15 @@ def verdicts_figure(f: Filters, verdicts: pd.DataFrame, incidents: pd.DataFrame,
     return _case_columns("court-verdicts", f, verdicts, title, caption, labels, "court.y_cases", incidents, width_hint)
 
 
-def sentences_figure(
-    f: Filters, bins: pd.DataFrame, incidents: pd.DataFrame, prison_years: float, width_hint=None
-) -> KeyFigure:
+def sentences_figure(f: Filters, bins: pd.DataFrame, incidents: pd.DataFrame, k: dict, width_hint=None) -> KeyFigure:
     """Standing custodial sentences by length (``sentence_bins``); the caption's years are the
-    prison-years KPI's (``Query.kpis``), not summed again here."""
+    prison-years KPI's (``Query.kpis`` ``k``, rounded as its card), not summed again here."""
     lg = f.lang
     caption = i18n.t(
         "court.sentences_caption",
         lg,
         sentences=i18n.t("court.n_sentences", lg, count=int(bins["n"].sum())),
-        years=i18n.t("court.n_years", lg, count=prison_years),
+        years=i18n.t("court.n_years", lg, count=i18n.rounded(k["prison_years"], 1)),
         period=i18n.period_label(f.start, f.end, lg),
     )
     labels = {key: sentence_bin_label(key, lg) for key in bins["key"]}
@@ -447,37 +449,54 @@ def key_figures(query: Query, f: Filters, theme: str = "screen", events: bool = 
 # -- KPIs -------------------------------------------------------------------------------------
 
 
-def kpi_fields(f: Filters) -> tuple[tuple[str, str, int], ...]:
-    """(catalogue key, ``Query.kpis`` field, decimals): the overview page's cards, both counts shown."""
+KpiSpec = tuple[str, str, int, str]  # (label key, ``Query.kpis`` field, decimals, help key)
+
+
+def kpi_fields(f: Filters, page: bool = False) -> tuple[KpiSpec, ...]:
+    """The KPI cards: the report and the deck show both totals (incidents and people); the
+    overview page shows the one its count unit names."""
     people = f.count == "people"
-    return (
-        ("kpi.incidents", "incidents", 0),
-        ("kpi.people", "people", 0),
-        ("kpi.assaults", "assaults_people" if people else "assaults", 0),
-        ("kpi.detentions", "detentions_people" if people else "detentions", 0),
-        ("kpi.websites_blocked", "websites_blocked", 0),
-        ("kpi.convictions", "convictions_people" if people else "convictions", 0),
-        ("kpi.prison_years", "prison_years", 1),
+    fields = (
+        ("kpi.incidents", "incidents", 0, "kpi.help_total"),
+        ("kpi.people", "people", 0, "kpi.help_total"),
+        ("kpi.assaults", "assaults_people" if people else "assaults", 0, "kpi.help_assaults"),
+        ("kpi.detentions", "detentions_people" if people else "detentions", 0, "kpi.help_detentions"),
+        ("kpi.websites_blocked", "websites_blocked", 0, "kpi.help_websites"),
+        ("kpi.convictions", "convictions_people" if people else "convictions", 0, "kpi.help_convictions"),
+        ("kpi.prison_years", "prison_years", 1, "kpi.help_prison"),
     )
+    if page:
+        fields = tuple(x for x in fields if x[1] != ("incidents" if people else "people"))
+    return fields
 
 
-def kpi_cards(query: Query, f: Filters) -> tuple[list[KpiCard], list[str]]:
+def _signed(diff, lg: str, decimals: int) -> str:
+    # "0" is shown neutral (Streamlit gives "0.0" an up arrow)
+    return "0" if diff == 0 else ("+" if diff > 0 else "") + i18n.number(diff, lg, decimals)
+
+
+def kpi_cards(k: dict | Query, f: Filters, page: bool = False) -> tuple[list[KpiCard], list[str]]:
     """The KPI cards (with the change against the previous period, when comparable) and the notes
-    the overview page prints under them."""
+    printed under them. ``k``: ``Query.kpis(f)`` (or the query, which is asked for it).
+
+    The change is the difference of the two numbers as shown (4.3 vs 4.1 → +0.2), so a reader who
+    subtracts the printed figures gets the printed change."""
+    if not isinstance(k, dict):
+        k = k.kpis(f)
     lg = f.lang
-    k = query.kpis(f)
     prev = k.get("previous")
     cards = []
-    for label, field, decimals in kpi_fields(f):
+    for label, field, decimals, help_key in kpi_fields(f, page):
         value = k[field]
+        delta = None
         if prev is None:
-            change = i18n.t("kpi.no_previous", lg)
+            change = compare = i18n.t("kpi.no_previous", lg)
         else:
-            diff = value - prev[field]
-            before = i18n.number(prev[field], lg, decimals)
-            change = ("+" if diff > 0 else "") + i18n.number(diff, lg, decimals)
-            change += " · " + i18n.t("kpi.vs_previous", lg, count=f.months, before=before)
-        cards.append(KpiCard(field, i18n.t(label, lg), i18n.number(value, lg, decimals), change))
+            delta = _signed(i18n.rounded(value, decimals) - i18n.rounded(prev[field], decimals), lg, decimals)
+            compare = i18n.t("kpi.vs_previous", lg, count=f.months, before=i18n.number(prev[field], lg, decimals))
+            change = f"{delta} · {compare}"
+        help_text = f"{i18n.t(help_key, lg)}\n\n{compare}".strip()
+        cards.append(KpiCard(field, i18n.t(label, lg), i18n.number(value, lg, decimals), change, delta, help_text))
     notes = []
     if prev is None:
         p = f.previous()
@@ -489,6 +508,64 @@ def kpi_cards(query: Query, f: Filters) -> tuple[list[KpiCard], list[str]]:
     if k.get("cyberattacks"):
         notes.append(i18n.t("kpi.cyberattacks_apart", lg, n=i18n.number(k["cyberattacks"], lg)))
     return cards, notes
+
+
+def _card(key: str, value: float | int, lg: str, help_key: str | None = None, decimals: int = 0) -> KpiCard:
+    return KpiCard(
+        key, i18n.t(key, lg), i18n.number(value, lg, decimals), help=i18n.t(help_key, lg) if help_key else ""
+    )
+
+
+def assault_cards(k: dict, harm: dict[str, pd.DataFrame], f: Filters) -> list[KpiCard]:
+    """The assaults page's cards; ``harm``: the ``injured`` and ``equipment`` breakdowns."""
+    lg = f.lang
+    yes = {q: int(d.loc[d["key"] == "yes", "n"].sum()) if len(d) else 0 for q, d in harm.items()}
+    return [
+        _card("kpi.assaults", k["assaults"], lg),
+        _card("assaults.people_assaulted", k["assaults_people"], lg),
+        _card("assaults.injured_yes", yes["injured"], lg, "assaults.stated_help"),
+        _card("assaults.equipment_yes", yes["equipment"], lg, "assaults.stated_help"),
+    ]
+
+
+def detention_cards(k: dict, days: dict, f: Filters) -> list[KpiCard]:
+    """The detentions page's cards; ``days``: ``Query.detention_days``."""
+    lg = f.lang
+    return [
+        _card("kpi.detentions", k["detentions"], lg),
+        _card("detentions.people_detained", k["detentions_people"], lg),
+        _card("detentions.admin_days", days["days"], lg, "detentions.admin_days_help"),
+        _card("detentions.admin_no_days", days["without_days"], lg, "detentions.admin_no_days_help"),
+    ]
+
+
+def blocking_cards(k: dict, f: Filters) -> list[KpiCard]:
+    lg = f.lang
+    return [
+        _card("kpi.websites_blocked", k["websites_blocked"], lg, "kpi.help_websites"),
+        _card("blockings.new_blocks", k["blocking_incidents"], lg),
+        _card("blockings.cyberattacks", k["cyberattacks"], lg),
+    ]
+
+
+def court_cards(k: dict, fines: pd.DataFrame, f: Filters) -> list[list[KpiCard]]:
+    """The court page's two rows of cards (decisions; prison years and fines)."""
+    lg = f.lang
+    people = f.count == "people"
+    n_fines = int(fines["fines"].sum()) if len(fines) else 0
+    return [
+        [
+            _card("court.decisions", k["court_outcomes"], lg),
+            _card("kpi.convictions", k["convictions_people" if people else "convictions"], lg, "kpi.help_convictions"),
+            _card("court.acquittals", k["acquittals"], lg, "court.help_acquittals"),
+        ],
+        [_card("kpi.prison_years", k["prison_years"], lg, "kpi.help_prison", 1), _card("court.fines", n_fines, lg)],
+    ]
+
+
+def prison_years_text(k: dict, lang: str) -> str:
+    """The prison-years KPI as shown on its card (said again in the sentences chart's caption)."""
+    return i18n.years(k["prison_years"], lang)
 
 
 # -- documented vs published ------------------------------------------------------------------
@@ -512,12 +589,12 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
     """Published figures that have an itemised counterpart here, and how many others were left out.
 
     ``published``: ``Query.published_vs_documented(f)``, which gives both numbers; ranges are
-    paired and worded as on the overview page (``sections.pair_ranges``, ``sections.figure_in_words``).
+    paired and worded as on the overview page (``wording.pair_ranges``, ``wording.figure_in_words``).
     The figure is named from its kind and type codes (the source's own description is in English
     only).
     """
     lg = f.lang
-    pub = sections.pair_ranges(published)
+    pub = wording.pair_ranges(published)
     rows, other = [], 0
     for r in pub.itertuples():
         if not isinstance(r.category, str) or pd.isna(r.documented):
@@ -534,8 +611,8 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
                 figure_id=str(r.figure_id),
                 category=r.category,
                 indicator=what,
-                period=sections.span_label(r.period_start, r.period_end, lg),
-                published=f"{sections.figure_in_words(float(r.value), r.qualifier, lg, upper)} {unit}",
+                period=wording.span_label(r.period_start, r.period_end, lg),
+                published=f"{wording.figure_in_words(float(r.value), r.qualifier, lg, upper)} {unit}",
                 documented=i18n.t(
                     "published.documented_n",
                     lg,

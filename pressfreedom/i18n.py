@@ -19,7 +19,7 @@ from __future__ import annotations
 import numbers
 import tomllib
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel import Locale
@@ -186,6 +186,27 @@ def number_separators(lang: str = DEFAULT_LANG) -> str:
     return get_decimal_symbol(loc) + get_group_symbol(loc)
 
 
+def rounded(value: float | int, decimals: int = 0) -> Decimal:
+    """Half-up rounding, as a reader rounds (4.25 years → 4.3); Babel alone would round half-even."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def number(n: float | int, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
+    """The one formatter of every number shown (cards, captions, charts' texts, report, deck):
+    rounded half-up to ``decimals``, with the language's signs ("1,234.5", "1 234,5", "1.234,5")."""
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(n, format=fmt, locale=norm_lang(lang))
+    return format_decimal(rounded(n, decimals), format=fmt, locale=norm_lang(lang))
+
+
+def years(n: float | int, lang: str = DEFAULT_LANG) -> str:
+    """Years (prison terms) with one decimal: "4.3"."""
+    return number(n, lang, 1)
+
+
+def money(amount: float | int, currency: str, lang: str = DEFAULT_LANG) -> str:
+    """An amount in its currency, in the language's form ("1,500 AZN" style via Babel)."""
+    from babel.numbers import format_currency
+
+    return format_currency(
+        rounded(amount, 0), currency, format="#,##0 ¤¤", locale=norm_lang(lang), currency_digits=False
+    )

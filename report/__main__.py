@@ -7,17 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-import streamlit.logger
-
-# pressfreedom.figures reuses pure helpers of webapp.sections, a Streamlit module: outside a Streamlit server
-# its caches would log "No runtime found" — noise on a command line.
-streamlit.logger.set_log_level("error")
-
-from pressfreedom.chart_images import ExportError, ExportUnavailable  # noqa: E402
-from pressfreedom.filters import month_end, parse_month  # noqa: E402
-from pressfreedom.query import Query  # noqa: E402
-from pressfreedom.vocab import LANGUAGES  # noqa: E402
-from report.build import make_deck, make_report  # noqa: E402
+from pressfreedom.chart_images import ExportError, ExportUnavailable
+from pressfreedom.documents.compose import make_deck, make_report
+from pressfreedom.filters import month_end, parse_month
+from pressfreedom.query import Query
+from pressfreedom.vocab import LANGUAGES
 
 
 def _month(text: str):

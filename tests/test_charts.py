@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pressfreedom import charts, i18n
+from pressfreedom import charts, i18n, selection
 from pressfreedom.vocab import ASSAULT_TYPE, CATEGORY, YES_NO_UNKNOWN
 
 MONTHS = [date(2020, m, 1) for m in range(1, 13)]
@@ -277,18 +277,17 @@ def box_over_month(fig, month: int) -> list[list]:
 
 def test_a_box_over_one_month_names_only_the_kinds_with_incidents():
     from pressfreedom.filters import Filters
-    from webapp import sections
 
     data = grid({(2, "detention"): 3, (3, "physical_assault"): 2, (3, "detention"): 1, (9, "court_outcome"): 1})
     fig = charts.monthly_bars(data, **TEXT)
     raw = box_over_month(fig, 2)
     assert len(raw) == 3  # the box holds the empty bars of assaults and court outcomes too
     f = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
-    chosen = sections.selected_bars(raw, data)
+    chosen = selection.selected_bars(raw, data)
     assert chosen == [["2020-02-01", "detention"]]
-    assert sections.selection_words(chosen, "category", f) == "Feb 2020 — Detentions"
+    assert selection.selection_words(chosen, "category", f) == "Feb 2020 — Detentions"
     ru = f.with_(lang="ru")
-    assert sections.selection_words(sections.selected_bars(box_over_month(fig, 3), data), "category", ru) == (
+    assert selection.selection_words(selection.selected_bars(box_over_month(fig, 3), data), "category", ru) == (
         "Март 2020 — Физические нападения; Март 2020 — Задержания"
     )
     incidents = pd.DataFrame(
@@ -299,24 +298,23 @@ def test_a_box_over_one_month_names_only_the_kinds_with_incidents():
             category=["detention", "physical_assault", "detention"],
         )
     )
-    assert sections.ids_by_month(incidents, chosen, "category") == {"A"}
+    assert selection.ids_by_month(incidents, chosen, "category") == {"A"}
 
 
 def test_a_box_over_an_empty_month_names_the_month_and_selects_nothing():
     from pressfreedom.filters import Filters
-    from webapp import sections
 
     data = grid({(2, "detention"): 3, (9, "court_outcome"): 1})
     fig = charts.monthly_bars(data, **TEXT)
-    chosen = sections.selected_bars(box_over_month(fig, 5), data)
+    chosen = selection.selected_bars(box_over_month(fig, 5), data)
     assert chosen == [["2020-05-01", None]]
     f = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
-    assert sections.selection_words(chosen, "category", f) == "May 2020"
+    assert selection.selection_words(chosen, "category", f) == "May 2020"
     incidents = pd.DataFrame(
         dict(incident_id=["A"], date=[date(2020, 5, 1)], date_precision=["year"], category=["detention"])
     )
-    assert sections.ids_by_month(incidents, chosen, "category") == set()  # a selection, with nothing in it
-    assert sections.selected_bars([], data) == []
+    assert selection.ids_by_month(incidents, chosen, "category") == set()  # a selection, with nothing in it
+    assert selection.selected_bars([], data) == []
 
 
 # -- the context charts read the catalogues ---------------------------------------------------------

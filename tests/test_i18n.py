@@ -194,7 +194,7 @@ def test_context_chart_texts_are_in_every_catalogue():
 
 
 # Placeholders one language needs and the code passes in every language: the Azerbaijani
-# ablative ending after a number ("15-dən çox"), computed by webapp.sections.az_ablative.
+# ablative ending after a number ("15-dən çox"), computed by webapp.wording.az_ablative.
 LANGUAGE_SPECIFIC_PLACEHOLDERS = {"suffix"}
 
 

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pressfreedom import chart_images, i18n
+from pressfreedom import chart_images, i18n, selection, wording
 from pressfreedom.filters import Filters
 from pressfreedom.query import Query
 from pressfreedom.vocab import CONVICTION_OUTCOMES, CUSTODIAL_OUTCOMES, LANGUAGES, OUTCOME
-from webapp import app, sections
+from webapp import app
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("overview", "assaults", "detentions", "blockings", "court", "people", "methodology")
@@ -183,20 +183,20 @@ LIST = pd.DataFrame(
 
 
 def test_a_selected_bar_selects_its_incidents_never_year_only_ones():
-    assert sections.ids_by_month(LIST, [["2020-02-01", "detention"]], "category") == {"A"}
-    assert sections.ids_by_month(LIST, [["2020-01-01", "detention"]], "category") == set()  # C is 2020, not January
-    assert sections.ids_by_month(LIST, [], "category") is None
+    assert selection.ids_by_month(LIST, [["2020-02-01", "detention"]], "category") == {"A"}
+    assert selection.ids_by_month(LIST, [["2020-01-01", "detention"]], "category") == set()  # C is 2020, not January
+    assert selection.ids_by_month(LIST, [], "category") is None
 
 
 def test_a_selected_breakdown_bar_and_unknown():
-    assert sections.ids_by_key(LIST, [["unknown"]], "perpetrator") == {"B"}
-    assert sections.ids_by_key(LIST, [["police"], ["court"]], "perpetrator") == {"A", "C", "D"}
+    assert selection.ids_by_key(LIST, [["unknown"]], "perpetrator") == {"B"}
+    assert selection.ids_by_key(LIST, [["police"], ["court"]], "perpetrator") == {"A", "C", "D"}
 
 
 def test_selections_in_several_charts_narrow_together():
-    d = sections.Drill(LIST)
-    d.narrow(sections.ids_by_key(LIST, [["police"]], "perpetrator"), "Police")
-    d.narrow(sections.ids_by_month(LIST, [["2020-02-01", "detention"]], "category"), "Feb 2020 — Detentions")
+    d = selection.Drill(LIST)
+    d.narrow(selection.ids_by_key(LIST, [["police"]], "perpetrator"), "Police")
+    d.narrow(selection.ids_by_month(LIST, [["2020-02-01", "detention"]], "category"), "Feb 2020 — Detentions")
     d.narrow(None, "ignored")
     assert (d.shown["incident_id"].tolist(), d.labels) == (["A"], ["Police", "Feb 2020 — Detentions"])
 
@@ -216,13 +216,13 @@ def test_selections_in_several_charts_narrow_together():
     ],
 )
 def test_published_figures_in_words(value, qualifier, lang, upper, words):
-    assert sections.figure_in_words(value, qualifier, lang, upper) == words
+    assert wording.figure_in_words(value, qualifier, lang, upper) == words
 
 
 @pytest.mark.parametrize(("n", "suffix"), [(1, "-dən"), (6, "-dan"), (10, "-dan"), (20, "-dən"), (100, "-dən"),
                                           (1000, "-dən"), (1_000_000, "-dan"), (146, "-dan"), (15, "-dən")])  # fmt: skip
 def test_azerbaijani_ablative_after_numbers(n, suffix):
-    assert sections.az_ablative(n) == suffix
+    assert wording.az_ablative(n) == suffix
 
 
 def test_range_figures_are_paired():
@@ -230,7 +230,7 @@ def test_range_figures_are_paired():
         dict(figure_id=["a", "b", "c"], source_id="s", indicator=["x", "x", "y"], period_start=date(2020, 1, 1),
              period_end=date(2020, 12, 31), qualifier=["range_min", "range_max", "exactly"], value=[90.0, 146.0, 5.0])
     )  # fmt: skip
-    paired = sections.pair_ranges(figs)
+    paired = wording.pair_ranges(figs)
     assert paired["figure_id"].tolist() == ["a", "c"] and paired["upper"].tolist()[0] == 146.0
 
 

@@ -16,8 +16,8 @@ from pptx.util import Inches
 
 from pressfreedom import chart_images, i18n
 from pressfreedom.config import load_config
+from pressfreedom.documents.compose import MAX_REPORT_BYTES, make_deck, make_report
 from pressfreedom.query import Query
-from report.build import MAX_REPORT_BYTES, make_deck, make_report
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.fixtures import CANARY
 
@@ -139,7 +139,7 @@ def test_report_never_holds_the_confidential_name(reports, lang):
 
 
 def test_report_escapes_text_from_the_data():
-    from report import html as report_html
+    from pressfreedom.documents import report_html
 
     assert report_html.esc('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
     assert report_html._safe_url("javascript:alert(1)") is None

@@ -211,8 +211,8 @@ def report_downloads(query: Query, f: Filters, key: str = "pfd-report", events: 
     built on click (``report.make_report`` / ``report.make_deck``, the same as ``python -m report``).
     Where Chromium is missing, the report button and a sentence instead of the deck's."""
     from pressfreedom.config import load_config
+    from pressfreedom.documents.compose import make_deck, make_report
     from pressfreedom.downloads import file_name
-    from report.build import make_deck, make_report
 
     lang = f.lang
     config = load_config()

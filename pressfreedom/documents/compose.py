@@ -14,12 +14,13 @@ from datetime import date
 
 from pressfreedom import chart_images, i18n
 from pressfreedom.config import load_config
+from pressfreedom.documents import report_html as html
+from pressfreedom.documents import slides as deck
 from pressfreedom.figures import KeyFigure, cited_sources, filters_text, key_figures, kpi_cards, published_rows
 from pressfreedom.filters import Filters
 from pressfreedom.query import COUNTING_RULES, DECISIVE_OUTCOMES, Query
 from pressfreedom.vocab import ALL as VOCABULARIES
 from pressfreedom.vocab import BLOCKING_TYPE, OUTCOME, VICTIM_ROLE, Vocabulary
-from report import deck, html
 
 MAX_REPORT_BYTES = 6 * 1024 * 1024
 

@@ -1,0 +1,94 @@
+"""Numbers and spans in words, in the page's language (pure: no Streamlit).
+
+Published figures with their qualifier ("at least 26", "не менее 26", "ən azı 26"), date spans,
+and the Azerbaijani ablative suffix after a number.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from pressfreedom import i18n
+from pressfreedom.vocab import QUALIFIER
+
+_AZ_BACK_VOWEL_ENDINGS = {  # last number word → does it take -dan (back vowel) rather than -dən?
+    0: True,  # sıfır
+    1: False,  # bir
+    2: False,  # iki
+    3: False,  # üç
+    4: False,  # dörd
+    5: False,  # beş
+    6: True,  # altı
+    7: False,  # yeddi
+    8: False,  # səkkiz
+    9: True,  # doqquz
+}
+
+
+_AZ_TENS_BACK = {10: True, 20: False, 30: True, 40: True, 50: False, 60: True, 70: False, 80: False, 90: True}
+
+
+def rounded(value: float, decimals: int = 0) -> float:
+    """Half-up rounding for display (4.25 years shows as 4.3, as a reader would round it)."""
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def az_ablative(n: int) -> str:
+    """The Azerbaijani ablative suffix after a number in digits: '130-dan', '15-dən'."""
+    n = abs(int(n))
+    if n % 10:
+        back = _AZ_BACK_VOWEL_ENDINGS[n % 10]
+    elif n % 100:
+        back = _AZ_TENS_BACK[n % 100]
+    elif n % 1000:
+        back = False  # yüz
+    elif n % 1_000_000:
+        back = False  # min
+    elif n:
+        back = True  # milyon
+    else:
+        back = True
+    return "-dan" if back else "-dən"
+
+
+def figure_in_words(value: float, qualifier: str, lang: str, upper: float | None = None) -> str:
+    """A published figure with its qualifier in words: 'at least 26', 'не менее 26', 'ən azı 26'."""
+    num = i18n.number(value, lang, 0 if float(value).is_integer() else 1)
+    if upper is not None:
+        hi = i18n.number(upper, lang, 0 if float(upper).is_integer() else 1)
+        return i18n.t("published.range", lang, low=num, high=hi)
+    if qualifier not in QUALIFIER.codes:
+        return num
+    suffix = az_ablative(int(value)) if lang == "az" else ""
+    return i18n.t(f"published.q_{qualifier}", lang, n=num, suffix=suffix)
+
+
+def pair_ranges(figures: pd.DataFrame) -> pd.DataFrame:
+    """Join range_min/range_max rows of the same indicator, source and period into one row."""
+    if figures.empty:
+        return figures.assign(upper=pd.Series(dtype="float64"))
+    figures = figures.copy()
+    figures["upper"] = None
+    keyc = ["source_id", "indicator", "period_start", "period_end"]
+    drop = []
+    for _, grp in figures.groupby(keyc, dropna=False):
+        lows = grp[grp["qualifier"] == "range_min"]
+        highs = grp[grp["qualifier"] == "range_max"]
+        if len(lows) == 1 and len(highs) == 1:
+            figures.loc[lows.index[0], "upper"] = float(highs["value"].iloc[0])
+            drop.append(highs.index[0])
+    return figures.drop(index=drop)
+
+
+def span_label(start: date, end: date, lang: str) -> str:
+    """A date span in words: whole months as "Jan – Dec 2020", one day as "11 February 2020"."""
+    if start == end:
+        return i18n.day_label(start, lang)
+    if start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]:
+        return i18n.period_label(start, end, lang)
+    return f"{i18n.day_label(start, lang)} – {i18n.day_label(end, lang)}"
