@@ -128,6 +128,8 @@ def incident_table(name: str, n: int, start: int, n_people: int, rng: np.random.
         t["charge"] = _blank_unless(
             rng.random(n) < 0.5, _cat("Synthetic article ", pa.array(rng.integers(100, 400, size=n)).cast(pa.string()))
         )
+        t["offence"] = _blank_unless(rng.random(n) < 0.4, _choice(rng, V.OFFENCE.codes, n))
+        t["articles"] = pa.array([""] * n)
         released = pa.array((days + rng.integers(0, 60, size=n)).astype("datetime64[D]")).cast(pa.string())
         t["released_on"] = _blank_unless(rng.random(n) < 0.4, released)
     elif name == "blockings":
@@ -144,6 +146,8 @@ def incident_table(name: str, n: int, start: int, n_people: int, rng: np.random.
         t["outcome"] = _choice(rng, V.OUTCOME.codes, n)
         t["court"] = _ids("Synthetic Court ", rng.integers(1, 40, size=n), 2)
         t["charge"] = _blank_unless(rng.random(n) < 0.5, pa.array(["Synthetic article 221.3"] * n))
+        t["offence"] = _blank_unless(rng.random(n) < 0.6, _choice(rng, V.OFFENCE.codes, n))
+        t["articles"] = _blank_unless(rng.random(n) < 0.3, pa.array(["CC 221.3"] * n))
         t["sentence_months"] = _blank_unless(
             rng.random(n) < 0.4, pa.array(rng.integers(1, 144, size=n)).cast(pa.string())
         )

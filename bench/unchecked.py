@@ -68,6 +68,8 @@ def run(raw: Path, out: Path) -> None:
     if incidents is not None:
         incidents.close()
     for spec in REFERENCE_TABLES:
+        if not (raw / f"{spec.name}.csv").exists():  # optional tables (coverage, custody reports)
+            continue
         table = pacsv.read_csv(raw / f"{spec.name}.csv", convert_options=as_text)
         pq.write_table(table, out / f"{spec.name}.parquet", compression="zstd")
     for t in hashes:

@@ -594,6 +594,17 @@ def column_checks(spec: TableSpec) -> list[Check]:
                     pre=_pre_not_id(c.name + "__raw"),
                 )
             )
+        elif c.kind == LIST and c.vocab is not None:  # a list of codes (e.g. the offences charged)
+            codes = "[" + ", ".join(lit(x) for x in c.vocab.codes) + "]"
+            checks.append(
+                Check(
+                    c.name,
+                    f"len(list_filter({val}, lambda x: NOT list_contains({codes}, x))) > 0",
+                    f"'unknown {c.vocab.name} value(s): ' || array_to_string(list_filter({val}, "
+                    f"lambda x: NOT list_contains({codes}, x)), ', ') || "
+                    + lit(f"; allowed: {', '.join(c.vocab.codes)}"),
+                )
+            )
         if c.kind in (TEXT, ID, LIST, URL):
             checks.append(
                 Check(
@@ -724,6 +735,24 @@ def table_checks(spec: TableSpec) -> list[Check]:
                 "subcategory",
                 f"subcategory__raw IS NOT NULL AND NOT coalesce(CASE {whens} ELSE false END, false)",
                 "'subcategory is not a code of the figure''s category (or the category is empty)'",
+            )
+        )
+    if spec.name in ("coverage", "custody_reports"):
+        checks.append(
+            Check(
+                "source_id",
+                "source_id IS NOT NULL AND source_id NOT IN (SELECT source_id FROM ok_sources)",
+                "'unknown source id (not in sources)'",
+            )
+        )
+    if spec.name == "coverage":
+        checks.append(Check("period_end", "period_end < period_start", "'period_end is before period_start'"))
+    if spec.name == "custody_reports":
+        checks.append(
+            Check(
+                "person_id",
+                "person_id IS NOT NULL AND person_id NOT IN (SELECT person_id FROM ok_people)",
+                "'unknown person id (not in people)'",
             )
         )
     if spec.name == "events":

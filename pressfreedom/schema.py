@@ -96,6 +96,8 @@ DETENTIONS = TableSpec(
         Col("detention_type", VOCAB, required=True, vocab=V.DETENTION_TYPE),
         Col("duration_days", NUMBER, whole=True),
         Col("charge", TEXT),
+        Col("offence", LIST, vocab=V.OFFENCE),
+        Col("articles", LIST),
         Col("released_on", DATE),
     ),
     key="incident_id",
@@ -122,6 +124,8 @@ COURT_OUTCOMES = TableSpec(
         Col("outcome", VOCAB, required=True, vocab=V.OUTCOME),
         Col("court", TEXT),
         Col("charge", TEXT),
+        Col("offence", LIST, vocab=V.OFFENCE),
+        Col("articles", LIST),
         Col("sentence_months", NUMBER),
         Col("fine_amount", NUMBER),
         Col("fine_currency", CURRENCY),
@@ -193,8 +197,35 @@ EVENTS = TableSpec(
     key="event_id",
 )
 
+COVERAGE = TableSpec(
+    "coverage",
+    (
+        Col("coverage_id", ID, required=True),
+        Col("source_id", TEXT, required=True),
+        Col("category", VOCAB, required=True, vocab=V.CATEGORY),
+        Col("coverage_type", VOCAB, required=True, vocab=V.COVERAGE_TYPE),
+        Col("period_start", DATE, required=True),
+        Col("period_end", DATE, required=True),
+        Col("notes", TEXT),
+    ),
+    key="coverage_id",
+)
+CUSTODY_REPORTS = TableSpec(
+    "custody_reports",
+    (
+        Col("report_id", ID, required=True),
+        Col("person_id", TEXT, required=True, identifying=True),
+        Col("as_of", DATE, required=True),
+        Col("status", VOCAB, required=True, vocab=V.CUSTODY_STATUS),
+        Col("source_id", TEXT, required=True),
+        Col("source_locator", TEXT, required=True, identifying=True),
+        Col("notes", TEXT, identifying=True),
+    ),
+    key="report_id",
+)
+
 INCIDENT_TABLES: tuple[TableSpec, ...] = (ASSAULTS, DETENTIONS, BLOCKINGS, COURT_OUTCOMES)
-REFERENCE_TABLES: tuple[TableSpec, ...] = (SOURCES, PEOPLE, PUBLISHED_FIGURES, EVENTS)
+REFERENCE_TABLES: tuple[TableSpec, ...] = (SOURCES, PEOPLE, PUBLISHED_FIGURES, EVENTS, COVERAGE, CUSTODY_REPORTS)
 ALL_TABLES: tuple[TableSpec, ...] = REFERENCE_TABLES + INCIDENT_TABLES
 BY_NAME: dict[str, TableSpec] = {t.name: t for t in ALL_TABLES}
 BY_CATEGORY: dict[str, TableSpec] = {t.category: t for t in INCIDENT_TABLES if t.category}

@@ -236,6 +236,119 @@ OUTCOME = V(
     UNKNOWN,
 )
 
+# What a person was charged with or sentenced for (a list per detention or court row). The
+# Criminal Code (CC) or Code of Administrative Offences (CAO) article is recorded apart
+# (``articles``) and only where the source states it. ``not_criminal``: what reaches a court or
+# the authorities without being a charge (a lawsuit, a tax claim, a request to block a site).
+OFFENCE = V(
+    "offence",
+    ("smuggling", "Smuggling", "Контрабанда", "Qaçaqmalçılıq", True),
+    (
+        "illegal_entrepreneurship",
+        "Illegal entrepreneurship",
+        "Незаконное предпринимательство",
+        "Qanunsuz sahibkarlıq",
+        True,
+    ),
+    ("tax_evasion", "Tax evasion", "Уклонение от уплаты налогов", "Vergi ödəməkdən yayınma", True),
+    (
+        "money_laundering",
+        "Money laundering",
+        "Легализация преступных доходов",
+        "Cinayət yolu ilə əldə edilmiş pul vəsaitlərinin leqallaşdırılması",
+        True,
+    ),
+    ("document_forgery", "Document forgery", "Подделка документов", "Sənədlərin saxtalaşdırılması", True),
+    ("fraud", "Fraud", "Мошенничество", "Dələduzluq", True),
+    (
+        "embezzlement_or_abuse_of_office",
+        "Embezzlement or abuse of office",
+        "Растрата или злоупотребление должностными полномочиями",
+        "Mənimsəmə və ya vəzifə səlahiyyətlərindən sui-istifadə",
+        True,
+    ),
+    ("extortion", "Extortion", "Вымогательство", "Hədə-qorxu ilə tələb etmə", True),
+    ("hooliganism", "Hooliganism", "Хулиганство", "Xuliqanlıq", True),
+    ("defamation_or_insult", "Defamation or insult", "Клевета или оскорбление", "Böhtan və ya təhqir", True),
+    ("drug_offence", "Drug offence", "Преступление, связанное с наркотиками", "Narkotiklərlə bağlı cinayət", True),
+    (
+        "disobeying_police",
+        "Disobeying the police",
+        "Неповиновение законному требованию полиции",
+        "Polisin qanuni tələbinə tabe olmama",
+        True,
+    ),
+    (
+        "incitement_or_calls_against_state",
+        "Incitement or public calls against the state",
+        "Призывы против государства или возбуждение вражды",
+        "Dövlət əleyhinə çağırışlar və ya nifrət salma",
+        True,
+    ),
+    (
+        "treason_or_espionage",
+        "Treason or espionage",
+        "Государственная измена или шпионаж",
+        "Dövlətə xəyanət və ya casusluq",
+        True,
+    ),
+    ("mass_disorder", "Mass disorder", "Массовые беспорядки", "Kütləvi iğtişaşlar", True),
+    (
+        "illegal_border_crossing",
+        "Illegal border crossing",
+        "Незаконное пересечение границы",
+        "Sərhədi qanunsuz keçmə",
+        True,
+    ),
+    ("weapons", "Illegal possession of weapons", "Незаконное хранение оружия", "Silahın qanunsuz saxlanması", True),
+    (
+        "quarantine_violation",
+        "Breach of quarantine rules",
+        "Нарушение карантинного режима",
+        "Karantin rejiminin pozulması",
+        True,
+    ),
+    (
+        "not_criminal",
+        "Not a charge (lawsuit, claim, block request)",
+        "Не обвинение (иск, требование, запрос о блокировке)",
+        "İttiham deyil (iddia, tələb, bloklama sorğusu)",
+        True,
+    ),
+    ("other", "Other charge", "Другое обвинение", "Digər ittiham", True),
+    UNKNOWN,
+)
+
+# What a source covers for one kind of incident (``coverage`` table): a review of everything in a
+# period, statements about single cases, or a list of the people held on a date.
+COVERAGE_TYPE = V(
+    "coverage_type",
+    ("comprehensive_review", "Comprehensive review", "Полный обзор", "Hərtərəfli icmal", True),
+    (
+        "case_statements",
+        "Statements on single cases",
+        "Заявления по отдельным делам",
+        "Ayrı-ayrı işlər üzrə bəyanatlar",
+        True,
+    ),
+    (
+        "prisoner_list",
+        "List of people held on a date",
+        "Список содержащихся под стражей на дату",
+        "Tarixə həbsdə olanların siyahısı",
+        True,
+    ),
+    unknown=None,
+)
+
+# A source's word on whether a person was held on a date (``custody_reports`` table).
+CUSTODY_STATUS = V(
+    "custody_status",
+    ("held", "Held", "Под стражей", "Həbsdə", True),
+    ("released", "Released", "Освобождён", "Azadlığa buraxılıb", True),
+    unknown=None,
+)
+
 # How court outcomes feed the KPIs (declared once; shown on the methodology page).
 CONVICTION_OUTCOMES: frozenset[str] = frozenset(
     {"prison_sentence", "suspended_sentence", "restriction_of_liberty", "corrective_labour", "fine"}
@@ -292,6 +405,9 @@ ALL: dict[str, Vocabulary] = {
         QUALIFIER,
         EVENT_KIND,
         SOURCE_LANGUAGE,
+        OFFENCE,
+        COVERAGE_TYPE,
+        CUSTODY_STATUS,
     )
 }
 

@@ -209,7 +209,9 @@ def bad_values(name: str, column: str) -> list[tuple[str, str]]:
         out.append(("€", "not an ISO 4217 currency code"))
     elif c.kind == ID:
         out.append(("bad id!", "an id may contain only"))
-    if c.kind in (LIST, ID, URL) or c.kind == "text":
+    elif c.kind == LIST and c.vocab is not None:
+        out.append(("smuggling|zz-nonsense", f"unknown {c.vocab.name} value(s): zz-nonsense; allowed: "))
+    if (c.kind in (LIST, ID, URL) or c.kind == "text") and not (c.kind == LIST and c.vocab is not None):
         out.append(("x" * 20_001, "cell has 20001 characters"))
     if column == "source_ids" and name != "events":
         out.append(("src-nope", "unknown source id(s): src-nope (not in sources)"))
@@ -234,6 +236,8 @@ def plants(draw) -> list[Plant]:
     out: list[Plant] = []
     for name in sorted(fixtures.TABLES):
         n_rows = len(fixtures.TABLES[name])
+        if n_rows == 0:  # tables the fixture writes with their header only
+            continue
         cols = [c.name for c in BY_NAME[name].columns if c.name not in REF_KEYS and bad_values(name, c.name)]
         for _ in range(draw(st.integers(0, 3))):
             index = draw(st.integers(0, n_rows - 1))

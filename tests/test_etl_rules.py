@@ -297,6 +297,52 @@ def test_published_figure_with_unknown_source(tmp_path):
     ]
 
 
+def test_offence_codes_are_checked_one_by_one_and_articles_are_free_text(tmp_path):
+    res = compile_tables(
+        tmp_path,
+        court_outcomes=with_cell("court_outcomes", 0, offence="smuggling | tax_evasion", articles="CC 206.3.2"),
+        detentions=with_cell("detentions", 0, offence="smuggling|theft|hooliganism"),
+    )
+    allowed = ", ".join(vocab.OFFENCE.codes)
+    assert res.rejects == [
+        reject(
+            "detentions.csv",
+            1,
+            "offence",
+            "smuggling|theft|hooliganism",
+            f"unknown offence value(s): theft; allowed: {allowed}",
+        )
+    ]
+    court = {r["incident_id"]: r for r in res.table("court_outcomes")}
+    first = fixtures.rows("court_outcomes")[0]["incident_id"]
+    assert court[first]["offence"] == ["smuggling", "tax_evasion"] and court[first]["articles"] == ["CC 206.3.2"]
+
+
+def test_coverage_and_custody_reports_are_checked_against_sources_and_people(tmp_path):
+    coverage = [
+        dict(coverage_id="COV-1", source_id="src-a", category="detention", coverage_type="comprehensive_review",
+             period_start="2020-01-01", period_end="2020-12-31"),
+        dict(coverage_id="COV-2", source_id="src-q", category="detention", coverage_type="case_statements",
+             period_start="2021-01-01", period_end="2020-12-31"),
+    ]  # fmt: skip
+    custody = [
+        dict(report_id="CUS-1", person_id="P-1", as_of="2020-06", status="held", source_id="src-a",
+             source_locator="p. 3"),
+        dict(report_id="CUS-2", person_id="P-404", as_of="2020-06-01", status="jailed", source_id="src-a",
+             source_locator="p. 3"),
+    ]  # fmt: skip
+    res = compile_tables(tmp_path, coverage=coverage, custody_reports=custody)
+    allowed = ", ".join(vocab.CUSTODY_STATUS.codes)
+    assert sorted(res.rejects, key=lambda r: (r["file"], r["column"])) == [
+        reject("coverage.csv", 2, "period_end", "2020-12-31", "period_end is before period_start"),
+        reject("coverage.csv", 2, "source_id", "src-q", "unknown source id (not in sources)"),
+        reject("custody_reports.csv", 2, "person_id", "P-404", "unknown person id (not in people)"),
+        reject("custody_reports.csv", 2, "status", "jailed", f"unknown custody_status value; allowed: {allowed}"),
+    ]
+    assert [r["report_id"] for r in res.table("custody_reports")] == ["CUS-1"]
+    assert [r["coverage_id"] for r in res.table("coverage")] == ["COV-1"]
+
+
 # -- required values ----------------------------------------------------------------------------
 
 
