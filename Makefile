@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: help venv data run test lint format bench report clean
+.PHONY: help venv dev data run check test test-shared lint format bench report clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -15,7 +15,17 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-venv: $(BIN)/.installed ## create .venv and install the pinned requirements
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(BIN)/.installed-bench: $(BIN)/.installed-dev bench/requirements.txt
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed ## create .venv and install what the dashboard needs (requirements.txt)
+
+dev: $(BIN)/.installed-dev ## venv + the test and dev tools (requirements-dev.txt)
 
 data: venv ## compile data/raw into data/processed
 	$(BIN)/python -m etl
@@ -23,18 +33,24 @@ data: venv ## compile data/raw into data/processed
 run: data ## set up, compile the shipped data and start the dashboard on http://localhost:$(PORT)
 	$(BIN)/python -m streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
 
-lint: venv ## ruff lint + format check
+lint: dev ## ruff lint + format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: venv ## apply ruff formatting
+format: dev ## apply ruff formatting
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: data lint ## set up, then the whole suite (lint, format check, pytest incl. browser tests)
+check: dev lint ## the edit loop (< 2 min): lint + the fast tests (no browser, no ../shared, nothing slow)
+	$(BIN)/python -m pytest -q -m "not browser and not shared and not slow"
+
+test: dev data lint ## set up, then the whole suite (lint, format check, pytest incl. browser tests)
 	$(BIN)/python -m pytest
 
-bench: venv ## benchmark (not part of the test suite): make bench ROWS=1000000
+test-shared: dev data ## only the tests that read ../shared (dataset audit, importers on the real files)
+	$(BIN)/python -m pytest -m shared
+
+bench: $(BIN)/.installed-bench ## benchmark (not part of the test suite): make bench ROWS=1000000
 	$(BIN)/python -m bench --rows $${ROWS:-1000000}
 
 report: data ## offline report + slide deck for the default period into out/

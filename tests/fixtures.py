@@ -311,3 +311,18 @@ def write_raw(raw_dir: Path, **overrides: list[dict]) -> Path:
     for name in TABLES:
         write_table(raw_dir / f"{name}.csv", name, overrides.get(name, rows(name)))
     return raw_dir
+
+
+def compile_raw(raw: Path, out: Path, *flags: str) -> Path:
+    """Compile a raw folder with the real ETL (as ``python -m etl``); fails unless it exits 0."""
+    from etl.cli import main as etl_main
+
+    code = etl_main(["--raw", str(raw), "--out", str(out), "--quiet", *flags])
+    assert code == 0, f"the ETL exited with {code}"
+    return out
+
+
+def compiled(root: Path, **overrides: list[dict]) -> Path:
+    """The one fixture-build factory: the fixture tables (with ``overrides``) written into
+    ``root/raw`` and compiled into ``root/processed``; returns the published folder."""
+    return compile_raw(write_raw(root / "raw", **overrides), root / "processed")

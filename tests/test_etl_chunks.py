@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from etl import cli, raw_tables, validated
+from etl import raw_tables, validated
 from pressfreedom.paths import RAW_DIR
 from tests import fixtures
 
@@ -63,7 +63,7 @@ def _raw_with_dates(raw: Path) -> Path:
 
 
 def _compile(raw: Path, out: Path) -> None:
-    assert cli.main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    fixtures.compile_raw(raw, out)
 
 
 def test_many_chunks_compile_as_one(tmp_path, monkeypatch):

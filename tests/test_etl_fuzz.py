@@ -69,7 +69,7 @@ def previous(workdir) -> tuple[Path, dict]:
     """A published build that fatal inputs must leave byte-identical."""
     raw = fixtures.write_raw(workdir / "prev-raw")
     out = workdir / "processed"
-    assert etl_main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    fixtures.compile_raw(raw, out)
     return out, snapshot(out)
 
 
@@ -348,7 +348,7 @@ def test_clean_tables_compile_unchanged(workdir, texts, role_form, day, form):
     raw = workdir / "clean-raw"
     fixtures.write_raw(raw, assaults=assaults)
     out = workdir / "clean-out"
-    assert etl_main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    fixtures.compile_raw(raw, out)
     assert (out / "rejects.csv").read_text(encoding="utf-8") == "file,record,line,column,value,reason\n"
     row = {r["incident_id"]: r for r in pq.read_table(out / "incidents.parquet").to_pylist()}["ASL-3"]
     assert (row["victim"], row["summary"], row["notes"], row["outlet"]) == tuple(texts)
@@ -520,7 +520,7 @@ def test_realistic_bad_file(tmp_path, case, capsys):
     make, expected = CORPUS[case]
     raw = fixtures.write_raw(tmp_path / "raw")
     out = tmp_path / "processed"
-    assert etl_main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    fixtures.compile_raw(raw, out)
     before = snapshot(out)
     make(raw)
     rc = etl_main(["--raw", str(raw), "--out", str(out), "--quiet"])

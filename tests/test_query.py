@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from bench import synth
-from etl.cli import main as etl_main
 from pressfreedom import figures
 from pressfreedom.filters import Filters, add_months, month_end, period_condition
 from pressfreedom.query import COUNTING_RULES, Query, _in, fold_name, overview
@@ -175,11 +174,7 @@ def rules_tables() -> dict[str, list[dict]]:
 
 @pytest.fixture(scope="module")
 def rules_build(tmp_path_factory):
-    root = tmp_path_factory.mktemp("rules-build")
-    raw = fixtures.write_raw(root / "raw", **rules_tables())
-    out = root / "processed"
-    assert etl_main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
-    return out
+    return fixtures.compiled(tmp_path_factory.mktemp("rules-build"), **rules_tables())
 
 
 @pytest.fixture(scope="module")
@@ -494,9 +489,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _build(root: Path, raw: Path) -> Path:
-    out = root / "processed"
-    assert etl_main(["--raw", str(raw), "--out", str(out), "--quiet"]) == 0
-    return out
+    return fixtures.compile_raw(raw, root / "processed")
 
 
 @pytest.fixture(scope="module")

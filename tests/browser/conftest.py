@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from etl.cli import main as etl_main
 from pressfreedom.paths import ARTIFACTS_DIR
 from tests import fixtures
 from tools.concurrency import CHROMIUM, AppServer, chromium_available, launch_chromium
@@ -203,10 +202,8 @@ class CompiledBuild:
 def compile_build(root: Path, **overrides: list[dict]) -> CompiledBuild:
     import csv
 
-    raw = fixtures.write_raw(root / "raw", **overrides)
-    out = root / "processed"
-    code = etl_main(["--raw", str(raw), "--out", str(out), "--quiet"])
-    assert code == 0, f"the fixture ETL exited with {code}"
+    out = fixtures.compiled(root, **overrides)
+    raw = root / "raw"
     with open(out / "rejects.csv", newline="", encoding="utf-8") as fh:
         rejects = list(csv.DictReader(fh))
     return CompiledBuild(root=root, raw=raw, out=out, rejects=rejects)
