@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from pressfreedom import charts, figures, i18n, selection
@@ -62,17 +61,9 @@ sel = app.chart(
     select=True,
 )
 if sel:
-    chosen = set()
-    for m, key in sel:
-        month = date.fromisoformat(str(m)[:10])
-        m_end = pd.Timestamp(month).to_period("M").end_time.date()
-        for r in blocks.itertuples():
-            hit_confirmed = r.start_certain <= m_end and r.end_confirmed >= month
-            hit_possible = r.start_possible <= m_end and r.end_confirmed >= month and not hit_confirmed
-            if (key == "confirmed" and hit_confirmed) or (key == "start_uncertain" and hit_possible):
-                chosen.add(r.incident_id)
+    bars = tuple(sorted({(str(m)[:7], str(key)) for m, key in sel if key in labels}))
     words = "; ".join(f"{i18n.month_label(date.fromisoformat(str(m)[:10]), lg)} — {labels[key]}" for m, key in sel[:6])
-    drill.narrow(chosen, words)
+    drill.narrow(app.data("active_block_ids", f, bars), words)
 
 # 4. by type of blocking (cyberattacks are counted apart, below)
 left, right = st.columns(2)

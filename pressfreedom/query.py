@@ -1073,31 +1073,53 @@ class Query:
         r = self.rows(f"SELECT {cols} FROM ({self._blocks_sql(sel)}) x", params)[0]
         return {w: int(v or 0) for w, v in zip(whens, r, strict=True)}
 
+    def _active_blocks_sql(self, f: Filters) -> tuple[str, list]:
+        """The one rule of the "active blocks by month" chart, for its bars and for what a click on
+        a bar opens: per month of the period and domain, ``confirmed`` when one of its block
+        episodes certainly held during the month, else ``start_uncertain`` when one may have
+        (start known only to the month/year). ``active`` holds (month, key, domain_key,
+        incident_id): the episodes behind each domain's mark in that month."""
+        sel, params = f.where_selection("i")
+        last = add_months(f.start, f.months - 1)
+        return (
+            f"""
+            WITH months AS (SELECT unnest(generate_series({sql_date(f.start)}, {sql_date(last)},
+                                                          INTERVAL 1 MONTH))::DATE AS month),
+            x AS ({self._blocks_sql(sel)}),
+            ep AS (
+              SELECT m.month, x.domain_key, x.incident_id,
+                x.start_certain <= last_day(m.month) AND x.end_confirmed >= m.month AS confirmed,
+                x.start_possible <= last_day(m.month) AND x.end_confirmed >= m.month AS possible
+              FROM months m JOIN x ON x.start_possible <= last_day(m.month)
+            ),
+            dom AS (
+              SELECT month, domain_key, bool_or(confirmed) AS confirmed, bool_or(possible) AS possible
+              FROM ep WHERE domain_key IS NOT NULL GROUP BY ALL
+            ),
+            active AS (
+              SELECT ep.month, CASE WHEN dom.confirmed THEN 'confirmed' ELSE 'start_uncertain' END AS key,
+                ep.domain_key, ep.incident_id
+              FROM ep JOIN dom ON dom.month = ep.month AND dom.domain_key = ep.domain_key
+              WHERE (dom.confirmed AND ep.confirmed) OR (NOT dom.confirmed AND ep.possible)
+            )
+            """,
+            params,
+        )
+
     def active_blocks_by_month(self, f: Filters) -> pd.DataFrame:
         """Per month of the period: domains certainly blocked during it, and those whose block may
         have started by then (start known only to the month/year), counted apart.
 
         Columns: month, n (= confirmed), confirmed, start_uncertain, monitored.
         """
-        sel, params = f.where_selection("i")
-        last = add_months(f.start, f.months - 1)
+        with_sql, params = self._active_blocks_sql(f)
         df = self.df(
-            f"""
-            WITH months AS (SELECT unnest(generate_series({sql_date(f.start)}, {sql_date(last)},
-                                                          INTERVAL 1 MONTH))::DATE AS month),
-            x AS ({self._blocks_sql(sel)}),
-            hits AS (
-              SELECT m.month, x.domain_key,
-                bool_or(x.start_certain <= last_day(m.month) AND x.end_confirmed >= m.month) AS confirmed,
-                bool_or(x.start_possible <= last_day(m.month) AND x.end_confirmed >= m.month)
-                  AS possible
-              FROM months m JOIN x ON x.start_possible <= last_day(m.month)
-              GROUP BY ALL
-            )
+            with_sql
+            + """
             SELECT m.month,
-              count(DISTINCT h.domain_key) FILTER (WHERE h.confirmed) AS confirmed,
-              count(DISTINCT h.domain_key) FILTER (WHERE h.possible AND NOT h.confirmed) AS start_uncertain
-            FROM months m LEFT JOIN hits h ON h.month = m.month
+              count(DISTINCT a.domain_key) FILTER (WHERE a.key = 'confirmed') AS confirmed,
+              count(DISTINCT a.domain_key) FILTER (WHERE a.key = 'start_uncertain') AS start_uncertain
+            FROM months m LEFT JOIN active a ON a.month = m.month
             GROUP BY m.month ORDER BY m.month
             """,
             params,
@@ -1108,6 +1130,21 @@ class Query:
         cov = self.coverage()
         df["monitored"] = [cov.monitored(m) for m in df["month"]]
         return df
+
+    def active_block_ids(self, f: Filters, bars: tuple[tuple[str, str], ...]) -> list[str]:
+        """The block episodes behind the selected bars ``(("2020-03", "confirmed"), …)`` of
+        ``active_blocks_by_month``, by the same rule (``_active_blocks_sql``)."""
+        if not bars:
+            return []
+        with_sql, params = self._active_blocks_sql(f)
+        wanted = " OR ".join(
+            f"(a.month = {sql_date(date.fromisoformat(str(m)[:7] + '-01'))} AND a.key = ?)" for m, _ in bars
+        )
+        rows = self.rows(
+            with_sql + f" SELECT DISTINCT a.incident_id FROM active a WHERE {wanted} ORDER BY 1",
+            params + [str(k) for _, k in bars],
+        )
+        return [r[0] for r in rows]
 
     def block_timeline(self, f: Filters) -> pd.DataFrame:
         """Each block episode overlapping the period (by what is known of it), for a timeline.

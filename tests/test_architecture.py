@@ -173,3 +173,52 @@ def test_the_streamlit_check_sees_streamlit_when_it_is_loaded():
     code = CHECK.format(entry="webapp.app").replace('sys.argv = ["x", "--help"]', "")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "streamlit loaded: True", out.stderr
+
+
+def cached_calls(root: Path = ROOT) -> list[tuple[str, str, str]]:
+    """(file, helper, name) for every ``app.data("name", …)`` / ``app.cached_context("name", …)`` call."""
+    found = []
+    files = [root / "dashboard.py", *(root / "pages").glob("*.py"), *(root / "webapp").glob("*.py")]
+    files += [p for p in [root / "pressfreedom" / "figures.py"] if p.exists()]  # its DataFn calls
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("data", "cached_context")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "app"
+            ):
+                continue
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                if name in ("data", "cached_context") and node.args and isinstance(node.args[0], ast.Constant):
+                    found.append((path.name, name, node.args[0].value))
+            # a query method passed by reference ("app.data" as a function argument) names it too
+            if isinstance(node, ast.Call):
+                for arg in node.args:
+                    if isinstance(arg, ast.Attribute) and arg.attr == "data" and getattr(arg.value, "id", "") == "app":
+                        found.append((path.name, "data", "<passed on>"))
+    return found
+
+
+def test_every_name_given_to_the_cache_helpers_is_a_real_function():
+    """``app.data("kpis", f)`` calls a ``Query`` method by name and ``app.cached_context("rsf_series")``
+    a ``pressfreedom.third_party`` function: a typo would fail only when that page runs."""
+    from pressfreedom import third_party
+    from pressfreedom.query import Query
+
+    calls = cached_calls()
+    assert len([c for c in calls if c[2] != "<passed on>"]) > 20  # the scan sees the pages' calls
+    wrong = [
+        c
+        for c in calls
+        if c[2] != "<passed on>" and not callable(getattr(Query if c[1] == "data" else third_party, c[2], None))
+    ]
+    assert wrong == []
+
+
+def test_the_cache_name_check_sees_a_typo(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "webapp").mkdir()
+    (tmp_path / "dashboard.py").write_text('k = app.data("kpi", f)\n', encoding="utf-8")
+    assert cached_calls(tmp_path) == [("dashboard.py", "data", "kpi")]

@@ -854,3 +854,48 @@ def test_sentence_bins_take_each_standing_custodial_term_once():
     assert "unknown" not in set(figures.sentence_bins(cases[cases["case_key"] != "e"])["key"])
     assert figures.verdict_counts(cases)["n"].tolist() == [7, 1, 0]
     assert figures.sentence_bins(cases.iloc[0:0])["n"].sum() == 0
+
+
+@pytest.mark.parametrize("which", ["rules_build", "fixture_build", "shipped_build", "synthetic_build"])
+def test_a_click_on_an_active_blocks_bar_opens_the_domains_it_counts(which, request):
+    """The blockings page's "active blocks by month" bars and what a click on one opens follow one
+    rule (``Query._active_blocks_sql``): the episodes behind a bar name exactly as many domains as
+    the bar counts, and a domain counted as confirmed is never opened under "start uncertain"."""
+    q = Query(request.getfixturevalue(which))
+    checked = 0
+    for f in random_states(q, seed=sum(map(ord, which)) + 2, count=12) + [q.default_filters()]:
+        active = q.active_blocks_by_month(f)
+        for r in active.itertuples():
+            month = f"{r.month:%Y-%m}"
+            for key in ("confirmed", "start_uncertain"):
+                ids = q.active_block_ids(f, ((month, key),))
+                domains = set()
+                if ids:
+                    rows = q.rows(f"SELECT DISTINCT lower(trim(domain)) FROM blockings WHERE incident_id IN {_in(ids)}")
+                    domains = {d for (d,) in rows}
+                assert len(domains) == getattr(r, key), (f, month, key)
+                checked += getattr(r, key) > 0
+    if which != "fixture_build":
+        assert checked > 0  # the states met blocks
+
+
+def test_a_domain_confirmed_in_a_month_is_not_opened_as_uncertain(tmp_path):
+    """One domain, two episodes: blocked from 5 June 2020 (known to the day) and, per another
+    source, from some day of 2020 (known only to the year). From January to May it may have been
+    blocked (start uncertain); from June it certainly was, and a click on June's "start uncertain"
+    bar (empty) must not open the year-only episode, which the page's own per-episode rule did."""
+    blocks = fixtures.rows("blockings")
+    second = dict(blocks[0], incident_id="BLK-3", date="2020", blocked_from="2020", status_as_of="2020-12-31")
+    blocks[0].update(blocked_from="2020-06-05", date="2020-06-05")
+    q = Query(fixtures.compiled(tmp_path, blockings=[blocks[0], second, blocks[1]]))
+    f = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31), categories=("website_blocking",))
+    active = {
+        f"{m:%Y-%m}": r
+        for m, r in zip(*(lambda d: (d["month"], d.to_dict("records")))(q.active_blocks_by_month(f)), strict=True)
+    }
+    may, june = active["2020-05"], active["2020-06"]
+    assert (may["confirmed"], may["start_uncertain"]) == (0, 1)
+    assert (june["confirmed"], june["start_uncertain"]) == (1, 0)
+    assert q.active_block_ids(f, (("2020-05", "start_uncertain"),)) == ["BLK-3"]
+    assert q.active_block_ids(f, (("2020-06", "start_uncertain"),)) == []
+    assert q.active_block_ids(f, (("2020-06", "confirmed"),)) == ["BLK-1"]
