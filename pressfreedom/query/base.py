@@ -1,0 +1,263 @@
+"""The connection to one published build and what every part of the query layer reads with: cursors, the coverage of the sources, filter options, incident lists, the build's manifest."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pressfreedom.filters import Filters
+from pressfreedom.paths import processed_dir
+from pressfreedom.query.rules import (
+    OPTIONAL_TABLES,
+    SMALL_TABLES,
+    TABLES,
+    WITHHELD,
+    Coverage,
+    _python_dates,
+)
+
+
+class QueryBase:
+    """Read-only access to one published build. Thread-safe: one cursor per call."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root or processed_dir()).resolve()
+        if not (self.root / "incidents.parquet").exists():
+            raise FileNotFoundError(f"no compiled data in {self.root}: run `python -m etl` first")
+        self.manifest = json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
+        self._con = duckdb.connect()
+        self._lock = threading.Lock()
+        # per-build derived tables that the overview scans, compressed (see _ensure_overview_rows)
+        self._con.execute("ATTACH ':memory:' AS ov (COMPRESS)")
+        for name in TABLES + OPTIONAL_TABLES:
+            path = self.root / f"{name}.parquet"
+            if path.exists():
+                # small reference tables are read once into memory; the incident tables stay on disk
+                kind = "TABLE" if name in SMALL_TABLES else "VIEW"
+                self._con.execute(f"CREATE {kind} {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+        self.available = {n for n in OPTIONAL_TABLES if (self.root / f"{n}.parquet").exists()}
+        self._columns = {
+            t: {r[0] for r in self._con.execute(f"DESCRIBE {t}").fetchall()}
+            for t in ("blockings", "detentions", "court_outcomes")
+        }
+        self._coverage: Coverage | None = None
+        self._coverage_rows: tuple[tuple[date, date], ...] | None = None
+        self._verdicts_ready = False
+        self._overview_rows_ready = False
+        self._build_locks = {name: threading.Lock() for name in ("rows", "verdicts", "blocks", "figures")}
+        self._compressing: threading.Thread | None = None
+        self._persons = 0
+        self._court_persons = 0
+        self._domains = 0
+        self._blocks_ready = False
+        self._figures: pd.DataFrame | None = None
+        self._events: pd.DataFrame | None = None
+
+    @property
+    def build_id(self) -> str:
+        return str(self.manifest.get("build_id"))
+
+    def df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            return _python_dates(cur.execute(sql, params or []).df())
+        finally:
+            cur.close()
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params or []).fetchall()
+        finally:
+            cur.close()
+
+    def _fetchnumpy(self, sql: str, params: list | None = None) -> dict:
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params or []).fetchnumpy()
+        finally:
+            cur.close()
+
+    def _build(self, statements: list[str], result: str | None = None) -> object:
+        """Run per-build statements on a cursor of their own (builds may run side by side); returns
+        the first value of ``result`` when given."""
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            for sql in statements:
+                cur.execute(sql)
+            return cur.execute(result).fetchall()[0][0] if result else None
+        finally:
+            cur.close()
+
+    def _precision(self, table: str, alias: str, column: str) -> str:
+        """SQL for a kind-table date's precision (older builds have no precision column: day)."""
+        if f"{column}__precision" in self._columns.get(table, set()):
+            return f"{alias}.{column}__precision"
+        return f"CASE WHEN {alias}.{column} IS NOT NULL THEN 'day' END"
+
+    # -- coverage and options ---------------------------------------------------------
+    def coverage(self) -> Coverage:
+        if self._coverage is None:
+            rows = self.rows(
+                "SELECT coverage_start, coverage_end FROM sources "
+                "WHERE coverage_start IS NOT NULL AND coverage_end IS NOT NULL ORDER BY 1, 2"
+            )
+            if not rows:  # no source states its coverage: fall back to the incidents' span
+                lo, hi = self.rows("SELECT min(date), max(date) FROM incidents")[0]
+                lo, hi = lo or date.today(), hi or date.today()
+                rows = [(lo, hi)]
+            self._coverage = Coverage(min(r[0] for r in rows), max(r[1] for r in rows), tuple(rows))
+        return self._coverage
+
+    def _source_coverage(self) -> tuple[tuple[date, date], ...]:
+        """Each source's stated monitored period (sources without one are left out), read once."""
+        if self._coverage_rows is None:
+            self._coverage_rows = tuple(
+                (s, e)
+                for s, e in self.rows(
+                    "SELECT coverage_start, coverage_end FROM sources "
+                    "WHERE coverage_start IS NOT NULL AND coverage_end IS NOT NULL ORDER BY 1, 2"
+                )
+            )
+        return self._coverage_rows
+
+    def default_filters(self, lang: str = "en") -> Filters:
+        """The latest calendar year that a source monitors in full (the period most users ask about).
+
+        A source that covers a few days of a later year (one news item) does not make that year the
+        default; when no year is covered in full, the latest covered year up to the coverage end.
+        """
+        cov = self.coverage()
+        for year in range(cov.end.year, cov.start.year - 1, -1):
+            if cov.covers(date(year, 1, 1), date(year, 12, 31)):
+                return Filters(start=date(year, 1, 1), end=date(year, 12, 31), lang=lang)
+        start = max(date(cov.end.year, 1, 1), cov.start)
+        return Filters(start=start, end=cov.end, lang=lang)
+
+    def data_span(self) -> tuple[date, date]:
+        lo, hi = self.rows("SELECT min(date), max(date) FROM incidents")[0]
+        cov = self.coverage()
+        return min(lo or cov.start, cov.start), max(hi or cov.end, cov.end)
+
+    def options(self, column: str) -> list[str]:
+        if column not in ("outlet", "location", "victim_role", "perpetrator", "category"):
+            raise ValueError(column)
+        return [
+            r[0]
+            for r in self.rows(
+                f"SELECT DISTINCT {column} FROM incidents WHERE {column} IS NOT NULL "
+                f"AND {column} <> '{WITHHELD}' ORDER BY 1"
+            )
+        ]
+
+    def subcategory_options(self) -> list[str]:
+        return [r[0] for r in self.rows("SELECT DISTINCT category || '.' || subcategory FROM incidents ORDER BY 1")]
+
+    def comparable(self, f: Filters) -> bool:
+        """Whether the previous period of the same length can be compared with this one.
+
+        Only when every source that monitors any part of either period monitors both periods in
+        full: otherwise a change could come from what was monitored, not from what happened.
+        """
+        prev = f.previous()
+        rows = [(s, e) for s, e in self._source_coverage() if s <= f.end and e >= prev.start]
+        if not rows:
+            return False
+        return all(s <= prev.start and e >= f.end for s, e in rows)
+
+    # -- incident lists ---------------------------------------------------------------
+    def _detail_sql(self, where: str, order: str = "i.date DESC, i.incident_id") -> str:
+        """The incidents meeting ``where`` with their kind's details and their sources' titles, in order."""
+        b_from = self._precision("blockings", "b", "blocked_from")
+        b_until = self._precision("blockings", "b", "blocked_until")
+        d_rel = self._precision("detentions", "d", "released_on")
+        return f"""
+            WITH sel AS (SELECT * FROM incidents i WHERE {where}),
+            src AS (
+              SELECT u.incident_id, list(s.title ORDER BY u.k) AS source_titles
+              FROM (SELECT incident_id, unnest(source_ids) AS sid, generate_subscripts(source_ids, 1) AS k FROM sel) u
+              JOIN sources s ON s.source_id = u.sid
+              GROUP BY u.incident_id
+            )
+            SELECT i.*,
+              a.context, a.injured, a.equipment_damaged_or_seized,
+              d.duration_days, d.released_on, {d_rel} AS released_on_precision,
+              coalesce(c.charge, d.charge) AS charge,
+              b.domain, b.blocked_from, {b_from} AS blocked_from_precision, b.blocked_until,
+              {b_until} AS blocked_until_precision, b.status_as_of, b.basis,
+              c.court, c.sentence_months, c.fine_amount, c.fine_currency, c.appeal_of,
+              src.source_titles
+            FROM sel i
+            LEFT JOIN src ON src.incident_id = i.incident_id
+            LEFT JOIN assaults a ON a.incident_id = i.incident_id
+            LEFT JOIN detentions d ON d.incident_id = i.incident_id
+            LEFT JOIN blockings b ON b.incident_id = i.incident_id
+            LEFT JOIN court_outcomes c ON c.incident_id = i.incident_id
+            ORDER BY {order}
+        """
+
+    def incidents(self, f: Filters, extra_where: str = "", extra_params: list | None = None) -> pd.DataFrame:
+        """The filtered incidents, newest first, with their kind's details and sources' titles."""
+        where, params = f.where("i")
+        if extra_where:
+            where += f" AND ({extra_where})"
+            params += extra_params or []
+        return self.df(self._detail_sql(where), params)
+
+    def all_incidents(self, f: Filters | None = None) -> pd.DataFrame:
+        """Every incident of the build with its details (the full download; filters do not apply)."""
+        return self.df(self._detail_sql("TRUE", "i.date, i.incident_id"))
+
+    def incidents_by_id(self, f: Filters, ids: tuple[str, ...]) -> pd.DataFrame:
+        """Given incidents whatever the filters (blocks begun before the period, figures' items)."""
+        if not ids:
+            return self.df(self._detail_sql("FALSE"))
+        where = f"i.incident_id IN ({', '.join('?' for _ in ids)})"
+        return self.df(self._detail_sql(where), list(ids))
+
+    def year_only_apart(self, f: Filters) -> int:
+        where, params = f.where_year_only_apart("i")
+        return int(self.rows(f"SELECT count(*) FROM incidents i WHERE {where}", params)[0][0])
+
+    def year_only_in_period(self, f: Filters) -> int:
+        """Year-precision incidents counted in the period but not placed in any month."""
+        where, params = f.where("i")
+        return int(
+            self.rows(f"SELECT count(*) FROM incidents i WHERE {where} AND i.date_precision = 'year'", params)[0][0]
+        )
+
+    # -- the build --------------------------------------------------------------------
+    def manifest_summary(self) -> dict:
+        """Rows per output, inputs with their hashes, rejects, build id and time (from the manifest)."""
+        m = self.manifest
+        return {
+            "build_id": m.get("build_id"),
+            "built_at": m.get("built_at"),
+            "public": m.get("public"),
+            "schema_version": m.get("schema_version"),
+            "outputs": dict(m.get("outputs", {})),
+            "inputs": {k: dict(v) for k, v in m.get("inputs", {}).items()},
+            "rejected_rows": int(m.get("rejected_rows") or 0),
+            "rejected_by_file": dict(m.get("rejected_by_file", {})),
+            "warnings": list(m.get("warnings", [])),
+        }
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole published table (for the full downloads)."""
+        if name not in TABLES:
+            raise ValueError(name)
+        return self.df(f"SELECT * FROM {name}")
+
+    def parquet_path(self, name: str) -> Path:
+        if name not in TABLES + OPTIONAL_TABLES:
+            raise ValueError(name)
+        return self.root / f"{name}.parquet"
