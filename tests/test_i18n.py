@@ -305,3 +305,97 @@ def test_every_value_formats(lang):
             text.format(**dict.fromkeys(placeholders(text), "x"))
         for n in (0, 1, 2, 5, 21, 1.5):
             i18n.t(key, lang, count=n, **dict.fromkeys(placeholders(forms["other"]) - {"n"}, "x"))
+
+
+# -- case changes follow the language (issue 19) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "d", "long", "expected"),
+    [
+        ("az", date(2020, 6, 1), True, "İyun 2020"),
+        ("az", date(2020, 7, 1), True, "İyul 2020"),
+        ("az", date(2020, 6, 1), False, "İyn 2020"),
+        ("az", date(2020, 7, 1), False, "İyl 2020"),
+        ("az", date(2020, 1, 1), False, "Yan 2020"),
+        ("ru", date(2020, 6, 1), True, "Июнь 2020"),
+        ("en", date(2020, 6, 1), False, "Jun 2020"),
+    ],
+)
+def test_azerbaijani_months_start_with_a_dotted_capital(lang, d, long, expected):
+    assert i18n.month_label(d, lang, long=long) == expected
+
+
+def test_a_period_starts_with_the_language_s_capital():
+    assert i18n.period_label(date(2020, 6, 1), date(2020, 7, 31), "az") == "İyn–iyl 2020"
+    assert i18n.period_label(date(2020, 6, 1), date(2020, 7, 31), "en") == "Jun\u2009–\u2009Jul 2020"
+
+
+def test_upper_and_lower_pair_dotted_and_dotless_i_in_azerbaijani():
+    assert i18n.upper("iyun ılıq", "az") == "İYUN ILIQ"
+    assert i18n.lower("İNZİBATİ IŞIQ", "az") == "inzibati ışıq"
+    assert "\u0307" not in i18n.lower("İnzibati həbs", "az")
+    assert i18n.upper("iyun", "en") == "IYUN"  # Unicode's default elsewhere
+    assert i18n.capitalised("iyn–iyl 2020", "az") == "İyn–iyl 2020"
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "expected"),
+    [
+        ("az", "İnzibati həbs", "inzibati həbs"),
+        ("az", "AİHM qərarı", "AİHM qərarı"),
+        ("az", "Dövlət Təhlükəsizlik Xidməti", "Dövlət Təhlükəsizlik Xidməti"),  # a name
+        ("az", "İnternetin kəsilməsi", "internetin kəsilməsi"),
+        ("ru", "СМИ", "СМИ"),
+        ("ru", "Постановление ЕСПЧ", "постановление ЕСПЧ"),
+        ("ru", "Веб-сайт", "веб-сайт"),
+        ("en", "ECHR judgment", "ECHR judgment"),
+        ("en", "Prosecutor's office", "prosecutor's office"),
+    ],
+)
+def test_a_label_inside_a_sentence_keeps_abbreviations_and_names(lang, label, expected):
+    assert i18n.in_sentence(label, lang) == expected
+
+
+def test_every_vocabulary_label_reads_inside_a_sentence_without_a_stray_dot():
+    for v in VOCABULARIES.values():
+        for term in v.terms:
+            for lang in LANGUAGES:
+                text = i18n.in_sentence(term.label(lang), lang)
+                assert "\u0307" not in text, (v.name, term.code, lang, text)
+                assert text[1:] == term.label(lang)[1:], (v.name, term.code, lang, text)  # only the first letter
+
+
+# Calls of str.upper/lower/capitalize/title/casefold/swapcase in the app's code, each on a code,
+# a file name or a search key — never on localised text, which goes through i18n.upper/lower/
+# capitalised/in_sentence (the language's own case rules). A new call must be added here with why.
+CASE_CALLS_ON_CODES = {
+    ("pressfreedom/chart_images.py", "fmt", "upper"): "image format in an error message (png → PNG)",
+    ("pressfreedom/downloads.py", "config.country_code", "lower"): "file name",
+    ("pressfreedom/i18n.py", "text.translate(table) if table else text", "upper"): "i18n.upper itself",
+    ("pressfreedom/i18n.py", "text.translate(table) if table else text", "lower"): "i18n.lower itself",
+    ("pressfreedom/query.py", "str(text)", "casefold"): "search key (names in any case and script)",
+    ("pressfreedom/third_party.py", "str(value).strip()", "lower"): "parsing a data cell",
+    ("pressfreedom/third_party.py", "probe_cc", "upper"): "country code",
+    ("pressfreedom/third_party.py", "c", "upper"): "category code",
+    ("pressfreedom/vocab.py", "value.strip()", "lower"): "parsing a data cell into a code",
+    ("pressfreedom/vocab.py", "t.en", "lower"): "matching an English label typed as a code",
+    ("pages/third_party.py", "config.country_iso2", "lower"): "file name in a hint",
+    ("report/html.py", "url", "lower"): "URL scheme check",
+}
+
+
+def test_no_case_change_of_localised_text_outside_i18n():
+    calls = set()
+    for path in [ROOT / "dashboard.py", *(p for d in CALLER_DIRS for p in sorted((ROOT / d).glob("*.py")))]:
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("upper", "lower", "capitalize", "title", "casefold", "swapcase")
+                and not node.args  # st.title("…") is Streamlit's
+            ):
+                segment = ast.get_source_segment(source, node.func.value)
+                calls.add((str(path.relative_to(ROOT)), segment, node.func.attr))
+    assert calls - set(CASE_CALLS_ON_CODES) == set(), "use i18n.upper/lower/capitalised/in_sentence for words"
