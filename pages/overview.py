@@ -132,8 +132,8 @@ if pub.empty:
 else:
     pub = pub.assign(
         value_text=[
-            sections.figure_in_words(v, q, lg, None if pd.isna(u) else u)
-            for v, q, u in zip(pub["value"], pub["qualifier"], pub["upper"], strict=True)
+            sections.figure_in_words(v, q, lg, None if pd.isna(u) else u, unit=unit)
+            for v, q, u, unit in zip(pub["value"], pub["qualifier"], pub["upper"], pub["unit"], strict=True)
         ],
         documented_text=[
             ""
@@ -154,10 +154,7 @@ else:
             i18n.t("published.col_period", lg): [
                 sections.span_label(s, e, lg) for s, e in zip(pub["period_start"], pub["period_end"], strict=True)
             ],
-            i18n.t("published.col_published", lg): [
-                f"{v} {i18n.t(f'unit.{u}', lg) if i18n.t(f'unit.{u}', lg) != f'unit.{u}' else u}"
-                for v, u in zip(pub["value_text"], pub["unit"], strict=True)
-            ],
+            i18n.t("published.col_published", lg): pub["value_text"],
             i18n.t("published.col_documented", lg): [
                 x or i18n.t("published.no_counterpart", lg) for x in pub["documented_text"]
             ],

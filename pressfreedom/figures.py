@@ -527,7 +527,6 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
         if isinstance(r.subcategory, str) and r.subcategory:
             what += " · " + CATEGORY_SUBCATEGORY[r.category][1].label(r.subcategory, lg)
         upper = None if pd.isna(r.upper) else float(r.upper)
-        unit = i18n.t(f"unit.{r.unit}", lg) if i18n.t(f"unit.{r.unit}", lg) != f"unit.{r.unit}" else str(r.unit)
         locator = f" — {r.source_locator}" if isinstance(r.source_locator, str) and r.source_locator else ""
         rows.append(
             PublishedRow(
@@ -535,7 +534,7 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
                 category=r.category,
                 indicator=what,
                 period=sections.span_label(r.period_start, r.period_end, lg),
-                published=f"{sections.figure_in_words(float(r.value), r.qualifier, lg, upper)} {unit}",
+                published=sections.figure_in_words(float(r.value), r.qualifier, lg, upper, unit=str(r.unit)),
                 documented=i18n.t(
                     "published.documented_n",
                     lg,

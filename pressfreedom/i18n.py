@@ -90,6 +90,12 @@ def needs_review(lang: str) -> tuple[str, ...]:
     return tuple(raw.get("meta", {}).get("needs_review", ()))
 
 
+def known(key: str) -> bool:
+    """Whether the catalogues have ``key`` (English has every key)."""
+    texts, forms = _load(DEFAULT_LANG)
+    return key in texts or key in forms
+
+
 def norm_lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 

@@ -73,6 +73,9 @@ NOT_A_BLOCK: frozenset[str] = frozenset({"cyberattack"})
 # Victim roles that are outlets themselves (for "most targeted outlets").
 OUTLET_ROLES: frozenset[str] = frozenset({"media_outlet", "website"})
 WITHHELD = "[withheld]"
+# Units of published figures that count people: compared with the people affected itemised here.
+# "people" is people affected (victims); "persons" a plain headcount (e.g. rally participants, FIG-0034).
+PEOPLE_UNITS: frozenset[str] = frozenset({"people", "persons"})
 
 
 @dataclass(frozen=True)
@@ -1247,7 +1250,7 @@ class Query:
             people AS (
               SELECT p.figure_id, count(DISTINCT i.person) + coalesce(sum(i.unnamed), 0) AS people
               FROM {join}
-              WHERE p.unit = 'people'
+              WHERE p.unit IN {_in(PEOPLE_UNITS)}
               GROUP BY p.figure_id
             ),
             sites AS (
@@ -1260,11 +1263,12 @@ class Query:
             )
             SELECT p.*,
               CASE WHEN p.category IS NULL THEN NULL
-                   WHEN p.unit = 'people' THEN coalesce(h.people, 0)
+                   WHEN p.unit IN {_in(PEOPLE_UNITS)} THEN coalesce(h.people, 0)
                    WHEN p.unit = 'websites' THEN coalesce(w.websites, 0)
                    ELSE coalesce(c.incidents, 0) END AS documented,
               CASE WHEN p.category IS NULL THEN NULL
-                   WHEN p.unit IN ('people', 'websites') THEN p.unit ELSE 'incidents' END AS documented_unit,
+                   WHEN p.unit IN {_in(PEOPLE_UNITS)} THEN 'people'
+                   WHEN p.unit = 'websites' THEN 'websites' ELSE 'incidents' END AS documented_unit,
               c.ranks AS incident_ids
             FROM figs p LEFT JOIN counted c USING (figure_id) LEFT JOIN people h USING (figure_id)
               LEFT JOIN sites w USING (figure_id)

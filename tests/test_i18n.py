@@ -196,6 +196,13 @@ def test_context_chart_texts_are_in_every_catalogue():
 # Placeholders one language needs and the code passes in every language: the Azerbaijani
 # ablative ending after a number ("15-dən çox"), computed by webapp.sections.az_ablative.
 LANGUAGE_SPECIFIC_PLACEHOLDERS = {"suffix"}
+# A placeholder that is another form of an English one: a published figure's unit in the genitive
+# (Russian "не менее {n} {unit_gen}"), which the code passes beside {unit} (webapp.sections.unit_words).
+PLACEHOLDER_FORMS = {"unit_gen": "unit"}
+
+
+def own_placeholders(text: str) -> set[str]:
+    return {PLACEHOLDER_FORMS.get(p, p) for p in placeholders(text)} - LANGUAGE_SPECIFIC_PLACEHOLDERS
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -204,7 +211,7 @@ def test_placeholders_match_english(lang):
     wrong = {
         k: (sorted(placeholders(en[k])), sorted(placeholders(v)))
         for k, v in i18n.catalogue(lang).items()
-        if k in en and placeholders(v) - LANGUAGE_SPECIFIC_PLACEHOLDERS != placeholders(en[k])
+        if k in en and own_placeholders(v) != placeholders(en[k])
     }
     assert not wrong, f"{lang}: placeholders differ from English (en, {lang}): {wrong}"
 
@@ -399,3 +406,138 @@ def test_no_case_change_of_localised_text_outside_i18n():
                 segment = ast.get_source_segment(source, node.func.value)
                 calls.add((str(path.relative_to(ROOT)), segment, node.func.attr))
     assert calls - set(CASE_CALLS_ON_CODES) == set(), "use i18n.upper/lower/capitalised/in_sentence for words"
+
+
+# -- a unit agrees with the number it follows (issue 19) -------------------------------------------
+
+COUNTS_RU = (1, 2, 5, 21, 22)
+# unit: its forms right after 1, 2, 5, 21, 22 ("ровно 21 запрос"), then after a word that takes the
+# genitive ("не менее 21 запроса", "не менее 22 запросов")
+RU_UNITS = {
+    "incidents": (
+        ("инцидент", "инцидента", "инцидентов", "инцидент", "инцидента"),
+        ("инцидента", "инцидентов", "инцидентов", "инцидента", "инцидентов"),
+    ),
+    "people": (
+        ("пострадавший", "пострадавших", "пострадавших", "пострадавший", "пострадавших"),
+        ("пострадавшего", "пострадавших", "пострадавших", "пострадавшего", "пострадавших"),
+    ),
+    "persons": (
+        ("человек", "человека", "человек", "человек", "человека"),
+        ("человека", "человек", "человек", "человека", "человек"),
+    ),
+    "websites": (
+        ("сайт или платформа", "сайта и платформы", "сайтов и платформ", "сайт или платформа", "сайта и платформы"),
+        ("сайта или платформы", "сайтов и платформ", "сайтов и платформ", "сайта или платформы", "сайтов и платформ"),
+    ),
+    "cases": (("дело", "дела", "дел", "дело", "дела"), ("дела", "дел", "дел", "дела", "дел")),
+    "sentences": (
+        ("наказание", "наказания", "наказаний", "наказание", "наказания"),
+        ("наказания", "наказаний", "наказаний", "наказания", "наказаний"),
+    ),
+    "rulings": (
+        ("решение", "решения", "решений", "решение", "решения"),
+        ("решения", "решений", "решений", "решения", "решений"),
+    ),
+    "requests": (
+        ("запрос", "запроса", "запросов", "запрос", "запроса"),
+        ("запроса", "запросов", "запросов", "запроса", "запросов"),
+    ),
+    "lawsuits": (("иск", "иска", "исков", "иск", "иска"), ("иска", "исков", "исков", "иска", "исков")),
+    "percent": (
+        ("процент", "процента", "процентов", "процент", "процента"),
+        ("процента", "процентов", "процентов", "процента", "процентов"),
+    ),
+    "days": (("день", "дня", "дней", "день", "дня"), ("дня", "дней", "дней", "дня", "дней")),
+}
+# Azerbaijani: a noun after a numeral stays singular (after 1 and 2 alike)
+AZ_UNITS = {
+    "incidents": ("insident", "insident"),
+    "people": ("zərərçəkən", "zərərçəkən"),
+    "persons": ("nəfər", "nəfər"),
+    "websites": ("sayt və ya platforma", "sayt və platforma"),
+    "cases": ("iş", "iş"),
+    "sentences": ("cəza", "cəza"),
+    "rulings": ("qərar", "qərar"),
+    "requests": ("sorğu", "sorğu"),
+    "lawsuits": ("məhkəmə iddiası", "məhkəmə iddiası"),
+    "percent": ("faiz", "faiz"),
+    "days": ("gün", "gün"),
+}
+EN_UNITS = {
+    "incidents": ("incident", "incidents"),
+    "people": ("person affected", "people affected"),
+    "persons": ("person", "people"),
+    "websites": ("website or platform", "websites and platforms"),
+    "cases": ("case", "cases"),
+    "sentences": ("sentence", "sentences"),
+    "rulings": ("ruling", "rulings"),
+    "requests": ("request", "requests"),
+    "lawsuits": ("lawsuit", "lawsuits"),
+    "percent": ("percent", "percent"),
+    "days": ("day", "days"),
+}
+
+
+def test_the_agreement_tables_name_every_unit():
+    units = {k.split(".", 1)[1] for k in i18n.plurals("en") if k.startswith("unit.")}
+    assert units == set(RU_UNITS) == set(AZ_UNITS) == set(EN_UNITS)
+    assert {k.split(".", 1)[1] for k in i18n.plurals("en") if k.startswith("unit_gen.")} == units
+
+
+def test_every_unit_of_the_published_figures_is_in_the_catalogues():
+    import csv
+
+    from pressfreedom.paths import RAW_DIR
+
+    with open(RAW_DIR / "published_figures.csv", encoding="utf-8", newline="") as fh:
+        units = {r["unit"] for r in csv.DictReader(fh)}
+    assert units <= set(EN_UNITS), sorted(units - set(EN_UNITS))
+
+
+@pytest.mark.parametrize("unit", sorted(RU_UNITS))
+def test_a_russian_unit_agrees_with_its_number(unit):
+    from webapp.sections import figure_in_words
+
+    after, genitive = RU_UNITS[unit]
+    for n, nom, gen in zip(COUNTS_RU, after, genitive, strict=True):
+        assert i18n.t(f"unit.{unit}", "ru", count=n) == nom
+        assert figure_in_words(n, "exactly", "ru", unit=unit) == f"ровно {n} {nom}"
+        assert figure_in_words(n, "at_least", "ru", unit=unit) == f"не менее {n} {gen}"
+        assert figure_in_words(n, "more_than", "ru", unit=unit) == f"более {n} {gen}"
+        assert figure_in_words(n, "about", "ru", unit=unit) == f"около {n} {gen}"
+        assert figure_in_words(n, "up_to", "ru", unit=unit) == f"до {n} {gen}"
+        assert figure_in_words(0, "range_min", "ru", n, unit=unit) == f"от 0 до {n} {gen}"  # the upper bound's form
+
+
+@pytest.mark.parametrize("unit", sorted(AZ_UNITS))
+def test_an_azerbaijani_unit_agrees_with_its_number(unit):
+    from webapp.sections import figure_in_words
+
+    for n, word in zip((1, 2), AZ_UNITS[unit], strict=True):
+        assert i18n.t(f"unit.{unit}", "az", count=n) == word
+        assert figure_in_words(n, "exactly", "az", unit=unit) == f"dəqiq {n} {word}"
+        assert figure_in_words(n, "at_least", "az", unit=unit) == f"ən azı {n} {word}"
+        assert figure_in_words(n, "more_than", "az", unit=unit) == f"{n}-dən çox {word}"  # bir, iki: -dən
+        assert figure_in_words(0, "range_min", "az", n, unit=unit) == f"0–{n} {word}"
+
+
+@pytest.mark.parametrize("unit", sorted(EN_UNITS))
+def test_an_english_unit_agrees_with_its_number(unit):
+    from webapp.sections import figure_in_words
+
+    for n, word in zip((1, 2), EN_UNITS[unit], strict=True):
+        assert i18n.t(f"unit.{unit}", "en", count=n) == word
+        assert figure_in_words(n, "at_least", "en", unit=unit) == f"at least {n} {word}"
+        assert figure_in_words(0, "range_min", "en", n, unit=unit) == f"between 0 and {n} {word}"
+
+
+def test_a_large_or_decimal_figure_agrees_as_it_is_written():
+    from webapp.sections import figure_in_words
+
+    assert figure_in_words(20000.0, "more_than", "ru", unit="persons") == "более 20\xa0000 человек"
+    assert figure_in_words(20000.0, "more_than", "az", unit="persons") == "20.000-dən çox nəfər"
+    assert figure_in_words(20000.0, "more_than", "en", unit="persons") == "more than 20,000 people"
+    assert figure_in_words(2.5, "about", "ru", unit="percent") == "около 2,5 процента"
+    assert figure_in_words(35, "range_min", "ru", 40, unit="percent") == "от 35 до 40 процентов"
+    assert figure_in_words(7, "exactly", "ru", unit="no_such_unit") == "ровно 7 no_such_unit"
