@@ -150,7 +150,10 @@ else:
     itemised = app.data("incidents_by_id", f, tuple(sorted({x for ids in ids_of.values() for x in ids})))
     table = pd.DataFrame(
         {
-            i18n.t("published.col_figure", lg): pub["description"],
+            i18n.t("published.col_figure", lg): [
+                figures.figure_description(fid, d, lg)
+                for fid, d in zip(pub["figure_id"], pub["description"], strict=True)
+            ],
             i18n.t("published.col_period", lg): [
                 sections.span_label(s, e, lg) for s, e in zip(pub["period_start"], pub["period_end"], strict=True)
             ],

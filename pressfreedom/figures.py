@@ -508,13 +508,25 @@ class PublishedRow:
     documented_n: int
 
 
+def figure_description(figure_id: str, description: str, lang: str) -> str:
+    """What a published figure counts, in ``lang``. data/raw/published_figures.csv describes each figure in
+    English (its ``description``); the other languages' descriptions are in the catalogues'
+    ``[published_description]``, keyed by figure id. English, and a figure the catalogue lacks, show the
+    file's own text."""
+    if i18n.norm_lang(lang) != i18n.DEFAULT_LANG:
+        own = i18n.own_text(f"published_description.{figure_id}", lang)
+        if own:
+            return own
+    return description
+
+
 def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedRow], int]:
     """Published figures that have an itemised counterpart here, and how many others were left out.
 
     ``published``: ``Query.published_vs_documented(f)``, which gives both numbers; ranges are
     paired and worded as on the overview page (``sections.pair_ranges``, ``sections.figure_in_words``).
-    The figure is named from its kind and type codes (the source's own description is in English
-    only).
+    The figure is named from its kind and type codes (a short label for the chart's bars and the report's
+    table; the overview page's table gives each figure's description, ``figure_description``).
     """
     lg = f.lang
     pub = sections.pair_ranges(published)

@@ -90,6 +90,11 @@ def needs_review(lang: str) -> tuple[str, ...]:
     return tuple(raw.get("meta", {}).get("needs_review", ()))
 
 
+def own_text(key: str, lang: str) -> str | None:
+    """The text of ``key`` in ``lang``'s own catalogue, or None (no fallback to English)."""
+    return _load(norm_lang(lang))[0].get(key) or None
+
+
 def known(key: str) -> bool:
     """Whether the catalogues have ``key`` (English has every key)."""
     texts, forms = _load(DEFAULT_LANG)

@@ -541,3 +541,41 @@ def test_a_large_or_decimal_figure_agrees_as_it_is_written():
     assert figure_in_words(2.5, "about", "ru", unit="percent") == "около 2,5 процента"
     assert figure_in_words(35, "range_min", "ru", 40, unit="percent") == "от 35 до 40 процентов"
     assert figure_in_words(7, "exactly", "ru", unit="no_such_unit") == "ровно 7 no_such_unit"
+
+
+# -- what each published figure counts, in every language (issue 19) -------------------------------
+
+
+def _published_figures() -> dict[str, str]:
+    import csv
+
+    from pressfreedom.paths import RAW_DIR
+
+    with open(RAW_DIR / "published_figures.csv", encoding="utf-8", newline="") as fh:
+        return {r["figure_id"]: r["description"] for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_published_figure_is_described_in_every_language(lang):
+    described = {k.split(".", 1)[1] for k in i18n.catalogue(lang) if k.startswith("published_description.")}
+    assert described == set(_published_figures()), f"{lang}.toml: [published_description] ≠ data/raw's figure ids"
+
+
+def test_the_english_descriptions_are_the_data_s_own():
+    """en.toml copies data/raw's descriptions: when one changes there, its translations are out of date."""
+    stale = {
+        fid: text
+        for fid, text in _published_figures().items()
+        if i18n.catalogue("en")[f"published_description.{fid}"] != text
+    }
+    assert not stale, f"update en.toml and have ru/az translated again (needs_review): {stale}"
+
+
+def test_a_figure_is_described_in_the_page_s_language():
+    from pressfreedom.figures import figure_description
+
+    own = _published_figures()["FIG-0016"]
+    assert figure_description("FIG-0016", own, "en") == own
+    assert figure_description("FIG-0016", own, "ru").startswith("Запросы в местные органы")
+    assert figure_description("FIG-0016", own, "az").startswith("Yerli icra hakimiyyəti")
+    assert figure_description("F-unknown", "Own words", "az") == "Own words"  # a figure the catalogues lack
