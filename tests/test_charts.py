@@ -289,7 +289,7 @@ def test_a_box_over_one_month_names_only_the_kinds_with_incidents():
     assert sections.selection_words(chosen, "category", f) == "Feb 2020 — Detentions"
     ru = f.with_(lang="ru")
     assert sections.selection_words(sections.selected_bars(box_over_month(fig, 3), data), "category", ru) == (
-        "Март 2020 — Физические нападения; Март 2020 — Задержания"
+        "Март 2020 — Физические нападения; Март 2020 — Задержания и аресты"
     )
     incidents = pd.DataFrame(
         dict(

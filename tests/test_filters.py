@@ -160,7 +160,7 @@ def test_caption_count_agrees_with_its_number(lang, count, n, words):
     ("lang", "expected"),
     [
         ("az", "İyn–iyl 2020 · inzibati həbs, AİHM qərarı · media orqanı · törədən: polis"),
-        ("ru", "Июнь — июль 2020\u202fг. · административный арест, постановление ЕСПЧ · СМИ · исполнитель: полиция"),
+        ("ru", "Июнь — июль 2020\u202fг. · административный арест, постановление ЕСПЧ · СМИ · нарушитель: полиция"),
     ],
 )
 def test_the_selection_in_words_keeps_the_language_s_case(lang, expected):

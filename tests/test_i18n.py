@@ -99,8 +99,8 @@ def test_every_text_with_a_counted_noun_is_a_plural_entry():
         ("ru", 22, "22 задержания с известной продолжительностью"),
         ("ru", 101, "101 задержание с известной продолжительностью"),
         ("ru", 1000, "1\xa0000 задержаний с известной продолжительностью"),
-        ("az", 1, "Müddəti məlum olan 1 saxlanma"),
-        ("az", 5, "Müddəti məlum olan 5 saxlanma"),
+        ("az", 1, "Müddəti məlum olan 1 saxlanılma"),
+        ("az", 5, "Müddəti məlum olan 5 saxlanılma"),
     ],
 )
 def test_the_form_follows_the_count(lang, n, text):
