@@ -244,3 +244,30 @@ def test_the_deck_reads_right(shipped_query, lang):
         deck = make_deck(shipped_query, f, ex)
     texts = deck_texts(deck) + figure_texts(shipped_query, f, "export")
     assert problems(texts, lang) == []
+
+
+def test_a_headcount_figure_reads_as_people_not_people_affected(tmp_path):
+    """FIG-0034 (a rally's participants) is a plain headcount: with the unit ``persons`` in data/raw (the change
+    issue 19 asks of the data's editors) it reads "более 20 000 человек", not "более 20 000 пострадавших"."""
+    import shutil
+
+    from etl.cli import main as etl_main
+    from webapp.sections import figure_in_words
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    rows = raw_rows("published_figures")
+    for r in rows:
+        if r["figure_id"] == "FIG-0034":
+            r["unit"] = "persons"
+    with open(raw / "published_figures.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert etl_main(["--raw", str(raw), "--out", str(tmp_path / "processed"), "--quiet", "--strict"]) == 0
+    q = Query(tmp_path / "processed")
+    expected = {"en": "more than 20,000 people", "ru": "более 20\xa0000 человек", "az": "20.000-dən çox nəfər"}
+    for lang, words in expected.items():
+        figures = q.published_vs_documented(q.default_filters(lang))
+        r = figures[figures["figure_id"] == "FIG-0034"].iloc[0]
+        assert figure_in_words(r.value, r.qualifier, lang, unit=r.unit) == words
