@@ -117,8 +117,8 @@ if pub.empty:
 else:
     pub = pub.assign(
         value_text=[
-            wording.figure_in_words(v, q, lg, None if pd.isna(u) else u)
-            for v, q, u in zip(pub["value"], pub["qualifier"], pub["upper"], strict=True)
+            wording.figure_in_words(v, q, lg, None if pd.isna(u) else u, unit=unit)
+            for v, q, u, unit in zip(pub["value"], pub["qualifier"], pub["upper"], pub["unit"], strict=True)
         ],
         documented_text=[
             ""
@@ -135,14 +135,14 @@ else:
     itemised = app.data("incidents_by_id", f, tuple(sorted({x for ids in ids_of.values() for x in ids})))
     table = pd.DataFrame(
         {
-            i18n.t("published.col_figure", lg): pub["description"],
+            i18n.t("published.col_figure", lg): [
+                figures.figure_description(fid, d, lg)
+                for fid, d in zip(pub["figure_id"], pub["description"], strict=True)
+            ],
             i18n.t("published.col_period", lg): [
                 wording.span_label(s, e, lg) for s, e in zip(pub["period_start"], pub["period_end"], strict=True)
             ],
-            i18n.t("published.col_published", lg): [
-                f"{v} {i18n.t(f'unit.{u}', lg) if i18n.t(f'unit.{u}', lg) != f'unit.{u}' else u}"
-                for v, u in zip(pub["value_text"], pub["unit"], strict=True)
-            ],
+            i18n.t("published.col_published", lg): pub["value_text"],
             i18n.t("published.col_documented", lg): [
                 x or i18n.t("published.no_counterpart", lg) for x in pub["documented_text"]
             ],

@@ -296,7 +296,7 @@ def ooni_blocking_figure(
                     "ooni_hover",
                     lang,
                     month=i18n.month_label(_as_date(r.month), lang),
-                    label=name.lower() if lang == "en" else name,
+                    label=i18n.in_sentence(name, lang),
                     share="–" if pd.isna(getattr(r, column)) else f"{i18n.number(getattr(r, column) * 100, lang, 1)} %",
                     hits=i18n.number(int(getattr(r, count_col)), lang),
                     total=i18n.number(int(r.measurement_count), lang),

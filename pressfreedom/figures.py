@@ -585,13 +585,25 @@ class PublishedRow:
     documented_n: int
 
 
+def figure_description(figure_id: str, description: str, lang: str) -> str:
+    """What a published figure counts, in ``lang``. data/raw/published_figures.csv describes each figure in
+    English (its ``description``); the other languages' descriptions are in the catalogues'
+    ``[published_description]``, keyed by figure id. English, and a figure the catalogue lacks, show the
+    file's own text."""
+    if i18n.norm_lang(lang) != i18n.DEFAULT_LANG:
+        own = i18n.own_text(f"published_description.{figure_id}", lang)
+        if own:
+            return own
+    return description
+
+
 def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedRow], int]:
     """Published figures that have an itemised counterpart here, and how many others were left out.
 
     ``published``: ``Query.published_vs_documented(f)``, which gives both numbers; ranges are
     paired and worded as on the overview page (``wording.pair_ranges``, ``wording.figure_in_words``).
-    The figure is named from its kind and type codes (the source's own description is in English
-    only).
+    The figure is named from its kind and type codes (a short label for the chart's bars and the report's
+    table; the overview page's table gives each figure's description, ``figure_description``).
     """
     lg = f.lang
     pub = wording.pair_ranges(published)
@@ -604,7 +616,6 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
         if isinstance(r.subcategory, str) and r.subcategory:
             what += " · " + CATEGORY_SUBCATEGORY[r.category][1].label(r.subcategory, lg)
         upper = None if pd.isna(r.upper) else float(r.upper)
-        unit = i18n.t(f"unit.{r.unit}", lg) if i18n.t(f"unit.{r.unit}", lg) != f"unit.{r.unit}" else str(r.unit)
         locator = f" — {r.source_locator}" if isinstance(r.source_locator, str) and r.source_locator else ""
         rows.append(
             PublishedRow(
@@ -612,7 +623,7 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
                 category=r.category,
                 indicator=what,
                 period=wording.span_label(r.period_start, r.period_end, lg),
-                published=f"{wording.figure_in_words(float(r.value), r.qualifier, lg, upper)} {unit}",
+                published=wording.figure_in_words(float(r.value), r.qualifier, lg, upper, unit=str(r.unit)),
                 documented=i18n.t(
                     "published.documented_n",
                     lg,

@@ -263,20 +263,20 @@ class Filters:
         lang = lang or self.lang
         out: list[str] = []
         if self.categories:
-            out.append(", ".join(CATEGORY.label(c, lang).lower() for c in self.categories))
+            out.append(", ".join(i18n.in_sentence(CATEGORY.label(c, lang), lang) for c in self.categories))
         if self.subcategories:
             labels = []
             for key in self.subcategories:
                 cat, code = key.split(".", 1)
-                labels.append(CATEGORY_SUBCATEGORY[cat][1].label(code, lang).lower())
+                labels.append(i18n.in_sentence(CATEGORY_SUBCATEGORY[cat][1].label(code, lang), lang))
             out.append(", ".join(labels))
         if self.roles:
-            out.append(", ".join(VICTIM_ROLE.label(r, lang).lower() for r in self.roles))
+            out.append(", ".join(i18n.in_sentence(VICTIM_ROLE.label(r, lang), lang) for r in self.roles))
         if self.perpetrators:
             out.append(
                 i18n.t("caption.by", lang)
                 + " "
-                + ", ".join(PERPETRATOR.label(p, lang).lower() for p in self.perpetrators)
+                + ", ".join(i18n.in_sentence(PERPETRATOR.label(p, lang), lang) for p in self.perpetrators)
             )
         if self.outlets:
             out.append(", ".join(self.outlets))

@@ -90,6 +90,17 @@ def needs_review(lang: str) -> tuple[str, ...]:
     return tuple(raw.get("meta", {}).get("needs_review", ()))
 
 
+def own_text(key: str, lang: str) -> str | None:
+    """The text of ``key`` in ``lang``'s own catalogue, or None (no fallback to English)."""
+    return _load(norm_lang(lang))[0].get(key) or None
+
+
+def known(key: str) -> bool:
+    """Whether the catalogues have ``key`` (English has every key)."""
+    texts, forms = _load(DEFAULT_LANG)
+    return key in texts or key in forms
+
+
 def norm_lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
@@ -149,10 +160,59 @@ def t(key: str, lang: str = DEFAULT_LANG, count: float | int | Decimal | None = 
     return text.format(**fmt) if fmt else text
 
 
+# -- case changes ---------------------------------------------------------------------------------
+# Python's str.upper/lower follow Unicode's default mapping, which is wrong for Azerbaijani (and
+# Turkish): there dotted i pairs with İ and dotless ı with I. "iyun".upper() gives "IYUN" and
+# "İnzibati".lower() gives "i̇nzibati" (i + a combining dot U+0307). CLDR's case mappings for these
+# languages (what ICU applies) differ in just these letters, so they are declared here instead of
+# pulling in ICU; every case change of localised text goes through upper/lower below.
+_UPPER_SPECIAL = {"az": str.maketrans({"i": "İ"}), "tr": str.maketrans({"i": "İ"})}
+_LOWER_SPECIAL = {"az": str.maketrans({"İ": "i", "I": "ı"}), "tr": str.maketrans({"İ": "i", "I": "ı"})}
+
+
+def upper(text: str, lang: str = DEFAULT_LANG) -> str:
+    """``text`` in capitals by the language's rules: az "iyun" → "İYUN", en "june" → "JUNE"."""
+    table = _UPPER_SPECIAL.get(lang)
+    return (text.translate(table) if table else text).upper()
+
+
+def lower(text: str, lang: str = DEFAULT_LANG) -> str:
+    """``text`` in small letters by the language's rules: az "İnzibati" → "inzibati", "IRAQ" → "ıraq"."""
+    table = _LOWER_SPECIAL.get(lang)
+    return (text.translate(table) if table else text).lower()
+
+
+def capitalised(text: str, lang: str = DEFAULT_LANG) -> str:
+    """The first letter in capitals, the rest as it is: az "iyn–iyl 2020" → "İyn–iyl 2020"."""
+    return upper(text[:1], lang) + text[1:]
+
+
+def _is_abbreviation(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 2
+
+
+def in_sentence(label: str, lang: str = DEFAULT_LANG) -> str:
+    """A label ("İnzibati həbs", "Постановление ЕСПЧ") as it reads inside a sentence or a list:
+    only its first letter lowered, by the language's rules ("inzibati həbs", "постановление ЕСПЧ").
+    A label that starts with an abbreviation ("СМИ", "AİHM qərarı", "ECHR judgment") or is a name
+    whose every word is capitalised ("Dövlət Təhlükəsizlik Xidməti") keeps its case."""
+    words = label.split()
+    if not words or _is_abbreviation(words[0]):
+        return label
+    named = [w for w in words if w[:1].isalpha()]
+    if len(named) > 1 and all(w[:1].isupper() and not _is_abbreviation(w) for w in named):
+        return label
+    return lower(label[:1], lang) + label[1:]
+
+
+# -- dates --------------------------------------------------------------------------------------
+
+
 def month_label(d: date, lang: str = DEFAULT_LANG, long: bool = False) -> str:
-    """Stand-alone month name + year ("February 2020", "Февраль 2020", "Fevral 2020")."""
-    text = format_date(d, "LLLL y" if long else "LLL y", locale=norm_lang(lang))
-    return text[:1].upper() + text[1:]
+    """Stand-alone month name + year ("February 2020", "Февраль 2020", "Fevral 2020", "İyun 2020")."""
+    lang = norm_lang(lang)
+    return capitalised(format_date(d, "LLLL y" if long else "LLL y", locale=lang), lang)
 
 
 def day_label(d: date, lang: str = DEFAULT_LANG) -> str:
@@ -175,8 +235,7 @@ def period_label(start: date, end: date, lang: str = DEFAULT_LANG) -> str:
     lang = norm_lang(lang)
     if (start.year, start.month) == (end.year, end.month):
         return month_label(start, lang)
-    text = format_interval(start, end, "yMMM", locale=lang)
-    return text[:1].upper() + text[1:]
+    return capitalised(format_interval(start, end, "yMMM", locale=lang), lang)
 
 
 def number_separators(lang: str = DEFAULT_LANG) -> str:

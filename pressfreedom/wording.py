@@ -56,16 +56,38 @@ def az_ablative(n: int) -> str:
     return "-dan" if back else "-dən"
 
 
-def figure_in_words(value: float, qualifier: str, lang: str, upper: float | None = None) -> str:
-    """A published figure with its qualifier in words: 'at least 26', 'не менее 26', 'ən azı 26'."""
+def _as_shown(value: float) -> int | Decimal:
+    """A figure's number as it is written (a whole number, or one decimal): its plural form follows that."""
+    value = float(value)
+    return int(value) if value.is_integer() else Decimal(str(round(value, 1)))
+
+
+def unit_words(unit: str, lang: str, count: float | int | Decimal) -> dict[str, str]:
+    """A published figure's unit after ``count``, in the forms the qualifier texts take: ``unit``, the count's
+    own form ("1 запрос", "5 запросов"), and ``unit_gen``, after a word that takes the genitive in Russian
+    ("не менее 1 запроса", "не менее 5 запросов"; the same as ``unit`` in English and Azerbaijani). A unit
+    the catalogues lack is written as its code."""
+    if not i18n.known(f"unit.{unit}"):
+        return {"unit": unit, "unit_gen": unit}
+    return {
+        "unit": i18n.t(f"unit.{unit}", lang, count=count),
+        "unit_gen": i18n.t(f"unit_gen.{unit}", lang, count=count),
+    }
+
+
+def figure_in_words(value: float, qualifier: str, lang: str, upper: float | None = None, *, unit: str) -> str:
+    """A published figure with its qualifier and unit in words: 'at least 26 incidents', 'не менее 26
+    инцидентов', 'ən azı 26 insident'; a range 'от 10 до 30 дней'. The unit agrees with the number it
+    follows (the upper bound of a range) and takes the case the qualifier asks for."""
     num = i18n.number(value, lang, 0 if float(value).is_integer() else 1)
     if upper is not None:
         hi = i18n.number(upper, lang, 0 if float(upper).is_integer() else 1)
-        return i18n.t("published.range", lang, low=num, high=hi)
+        return i18n.t("published.range", lang, low=num, high=hi, **unit_words(unit, lang, _as_shown(upper)))
+    words = unit_words(unit, lang, _as_shown(value))
     if qualifier not in QUALIFIER.codes:
-        return num
+        return f"{num} {words['unit']}"
     suffix = az_ablative(int(value)) if lang == "az" else ""
-    return i18n.t(f"published.q_{qualifier}", lang, n=num, suffix=suffix)
+    return i18n.t(f"published.q_{qualifier}", lang, n=num, suffix=suffix, **words)
 
 
 def pair_ranges(figures: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Shared fixtures: a compiled fixture build in a temp folder, and the dashboard in AppTest over it."""
+"""Shared fixtures: a compiled fixture build in a temp folder, and the dashboard in AppTest over it
+(or over the shipped data, for the tests that read what a viewer of the real data reads)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pressfreedom.paths import SHARED_DIR
+from pressfreedom.paths import RAW_DIR, SHARED_DIR
 from tests import fixtures
 
 # Tests that read the documents and third-party files in ../shared (beside the repository): the
@@ -49,18 +50,21 @@ def fixture_build(tmp_path_factory) -> Path:
     return fixtures.compiled(tmp_path_factory.mktemp("fixture-build"))
 
 
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory) -> Path:
+    """data/raw compiled once per session into a temp folder (data/processed is left alone)."""
+    return fixtures.compile_raw(RAW_DIR, tmp_path_factory.mktemp("shipped-build") / "processed")
+
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def open_app(fixture_build, monkeypatch):
-    """Open the dashboard in AppTest (a session of its own) over the fixture build, optionally
-    with a query string: ``open_app({"lang": "ru"})``; fails on an exception box."""
+def _opener(build: Path, monkeypatch):
     import streamlit as st
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv("PFD_PROCESSED_DIR", str(fixture_build))
+    monkeypatch.setenv("PFD_PROCESSED_DIR", str(build))
     st.cache_data.clear()
     st.cache_resource.clear()
     # AppTest resets PagesManager.uses_pages_directory before every run, and a pages/ folder
@@ -83,3 +87,16 @@ def open_app(fixture_build, monkeypatch):
         return at
 
     return make
+
+
+@pytest.fixture
+def open_app(fixture_build, monkeypatch):
+    """Open the dashboard in AppTest (a session of its own) over the fixture build, optionally
+    with a query string: ``open_app({"lang": "ru"})``; fails on an exception box."""
+    return _opener(fixture_build, monkeypatch)
+
+
+@pytest.fixture
+def open_shipped_app(shipped_build, monkeypatch):
+    """``open_app`` over the shipped data (data/raw compiled)."""
+    return _opener(shipped_build, monkeypatch)

@@ -288,7 +288,7 @@ def test_a_box_over_one_month_names_only_the_kinds_with_incidents():
     assert selection.selection_words(chosen, "category", f) == "Feb 2020 — Detentions"
     ru = f.with_(lang="ru")
     assert selection.selection_words(selection.selected_bars(box_over_month(fig, 3), data), "category", ru) == (
-        "Март 2020 — Физические нападения; Март 2020 — Задержания"
+        "Март 2020 — Физические нападения; Март 2020 — Задержания и аресты"
     )
     incidents = pd.DataFrame(
         dict(

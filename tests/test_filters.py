@@ -156,6 +156,28 @@ def test_caption_count_agrees_with_its_number(lang, count, n, words):
     assert f.caption(n).split(" · ")[0] == words
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("az", "İyn–iyl 2020 · inzibati həbs, AİHM qərarı · media orqanı · törədən: polis"),
+        ("ru", "Июнь — июль 2020\u202fг. · административный арест, постановление ЕСПЧ · СМИ · нарушитель: полиция"),
+    ],
+)
+def test_the_selection_in_words_keeps_the_language_s_case(lang, expected):
+    """Labels inside a caption: only their first letter lowered, by the language's rules (no "i̇nzibati",
+    no "ai̇hm", no "сми"), and the period starts with the language's capital ("İyn", not "Iyn")."""
+    f = Filters(
+        start=date(2020, 6, 1),
+        end=date(2020, 7, 31),
+        subcategories=("detention.administrative_detention", "court_outcome.echr_judgment"),
+        roles=("media_outlet",),
+        perpetrators=("police",),
+        lang=lang,
+    )
+    assert f.caption(0).split(" · ", 1)[1] == expected
+    assert "\u0307" not in f.caption(0)
+
+
 # -- a period from the URL is moved into the data ---------------------------------------------
 
 SPAN = (date(2019, 1, 1), date(2021, 6, 17))  # first and last date of the data

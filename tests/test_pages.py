@@ -202,21 +202,24 @@ def test_selections_in_several_charts_narrow_together():
 
 
 @pytest.mark.parametrize(
-    ("value", "qualifier", "lang", "upper", "words"),
+    ("value", "qualifier", "lang", "upper", "unit", "words"),
     [
-        (26, "at_least", "en", None, "at least 26"),
-        (26, "at_least", "ru", None, "не менее 26"),
-        (26, "at_least", "az", None, "ən azı 26"),
-        (130, "more_than", "en", None, "more than 130"),
-        (130, "more_than", "az", None, "130-dan çox"),
-        (15, "more_than", "az", None, "15-dən çox"),
-        (40, "about", "ru", None, "около 40"),
-        (90, "range_min", "en", 146, "between 90 and 146"),
-        (13, "exactly", "en", None, "exactly 13"),
+        (26, "at_least", "en", None, "incidents", "at least 26 incidents"),
+        (26, "at_least", "ru", None, "incidents", "не менее 26 инцидентов"),
+        (26, "at_least", "az", None, "incidents", "ən azı 26 insident"),
+        (130, "more_than", "en", None, "incidents", "more than 130 incidents"),
+        (130, "more_than", "az", None, "incidents", "130-dan çox insident"),
+        (15, "more_than", "az", None, "people", "15-dən çox zərərçəkən"),
+        (40, "about", "ru", None, "sentences", "около 40 наказаний"),
+        (90, "range_min", "en", 146, "people", "between 90 and 146 people affected"),
+        (10, "range_min", "ru", 30, "days", "от 10 до 30 дней"),
+        (10, "range_min", "az", 30, "days", "10–30 gün"),
+        (13, "exactly", "en", None, "people", "exactly 13 people affected"),
+        (1, "exactly", "ru", None, "requests", "ровно 1 запрос"),
     ],
 )
-def test_published_figures_in_words(value, qualifier, lang, upper, words):
-    assert wording.figure_in_words(value, qualifier, lang, upper) == words
+def test_published_figures_in_words(value, qualifier, lang, upper, unit, words):
+    assert wording.figure_in_words(value, qualifier, lang, upper, unit=unit) == words
 
 
 @pytest.mark.parametrize(("n", "suffix"), [(1, "-dən"), (6, "-dan"), (10, "-dan"), (20, "-dən"), (100, "-dən"),
@@ -257,7 +260,9 @@ def test_translations_have_the_same_keys_and_placeholders_as_english():
     for lang in ("ru", "az"):
         cat = i18n.catalogue(lang)
         assert sorted(k for k in en if k not in cat) == [], lang
-        wrong = [k for k, v in en.items() if fields(v) != [f for f in fields(cat[k]) if f != "suffix"]]
+        # {suffix}: the Azerbaijani ablative ending; {unit_gen}: the Russian genitive form of {unit}
+        forms = lambda text: sorted({"unit" if f == "unit_gen" else f for f in fields(text) if f != "suffix"})  # noqa: E731
+        wrong = [k for k, v in en.items() if fields(v) != forms(cat[k])]
         assert wrong == [], (lang, wrong)
         for key in i18n.needs_review(lang):
             assert key in cat, (lang, key)

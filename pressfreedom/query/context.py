@@ -11,6 +11,7 @@ from pressfreedom.query.rules import (
     NOT_A_BLOCK,
     OUTLET_ROLES,
     PEOPLE_SQL,
+    PEOPLE_UNITS,
     WITHHELD,
     _in,
 )
@@ -125,7 +126,7 @@ class ContextQueries:
             people AS (
               SELECT p.figure_id, count(DISTINCT i.person) + coalesce(sum(i.unnamed), 0) AS people
               FROM {join}
-              WHERE p.unit = 'people'
+              WHERE p.unit IN {_in(PEOPLE_UNITS)}
               GROUP BY p.figure_id
             ),
             sites AS (
@@ -138,11 +139,12 @@ class ContextQueries:
             )
             SELECT p.*,
               CASE WHEN p.category IS NULL THEN NULL
-                   WHEN p.unit = 'people' THEN coalesce(h.people, 0)
+                   WHEN p.unit IN {_in(PEOPLE_UNITS)} THEN coalesce(h.people, 0)
                    WHEN p.unit = 'websites' THEN coalesce(w.websites, 0)
                    ELSE coalesce(c.incidents, 0) END AS documented,
               CASE WHEN p.category IS NULL THEN NULL
-                   WHEN p.unit IN ('people', 'websites') THEN p.unit ELSE 'incidents' END AS documented_unit,
+                   WHEN p.unit IN {_in(PEOPLE_UNITS)} THEN 'people'
+                   WHEN p.unit = 'websites' THEN 'websites' ELSE 'incidents' END AS documented_unit,
               c.ranks AS incident_ids
             FROM figs p LEFT JOIN counted c USING (figure_id) LEFT JOIN people h USING (figure_id)
               LEFT JOIN sites w USING (figure_id)

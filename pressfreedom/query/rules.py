@@ -47,6 +47,9 @@ NOT_A_BLOCK: frozenset[str] = frozenset({"cyberattack"})
 # Victim roles that are outlets themselves (for "most targeted outlets").
 OUTLET_ROLES: frozenset[str] = frozenset({"media_outlet", "website"})
 WITHHELD = "[withheld]"
+# Units of published figures that count people: compared with the people affected itemised here.
+# "people" is people affected (victims); "persons" a plain headcount (e.g. rally participants, FIG-0034).
+PEOPLE_UNITS: frozenset[str] = frozenset({"people", "persons"})
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,10 @@ DATAFRAME = '[data-testid="stDataFrame"]'
 
 
 def _page_stems() -> tuple[str, ...]:
-    """The pages in the app's order, read from the PAGES list in dashboard.py (file stem = URL path)."""
+    """The pages in the app's order, read from the PAGES list in dashboard.py: the catalogue key's
+    name, which is also the page's URL path (pages/third_party.py keeps the address /context)."""
     text = (Path(__file__).resolve().parents[2] / "dashboard.py").read_text(encoding="utf-8")
-    return tuple(re.findall(r'\(\s*"pages/(\w+)\.py",\s*"page\.\w+"', text))
+    return tuple(re.findall(r'\(\s*"pages/\w+\.py",\s*"page\.(\w+)"', text))
 
 
 PAGE_STEMS = _page_stems()
