@@ -39,9 +39,59 @@ SOURCE_FILES = {
     "helpmehman-fr": "helpmehman-appeal.fr.txt",
     "helpmehman-ru": "helpmehman-appeal.ru.txt",
     "helpmehman-az": "helpmehman-appeal.az.txt",
+    **{
+        sid: f"{IRFS_DIR}/{name}.md"
+        for sid, name in {
+            "irfs-2015-08-10-rasim-aliyev": "joint-statement-journalist-rasim-aliyev-murdered-as-human-rights-"
+            "crackdown-continues-in-aftermath-of-european-games",
+            "irfs-2015-12-29-mirgadirov": "statement-irfs-condemns-the-conviction-of-journalist-rauf-mirgadirov",
+            "irfs-2022-05-10-ayten-mammadova": "statement-by-the-institute-for-reporters-freedom-and-safety",
+            "irfs-2022-05-12-yahyaoglu": "statement-by-the-institute-for-reporters-freedom-and-safety-2",
+            "irfs-2022-05-18-rally-dispersal": "statement-by-the-institute-for-reporters-freedom-and-safety-may-18-2022",
+            "irfs-2022-05-23-ramazanov": "statement-by-the-institute-for-reporters-freedom-and-safety-may-23-2022",
+            "irfs-2023-07-28-ibadoglu": "irfs-condemns-the-politically-motivated-arrest-of-dr-gubad-ibadoglu-and-"
+            "calls-for-his-immediate-release",
+            "irfs-2024-03-06-farid-ismailov": "the-search-at-farid-ismailovs-apartment-has-ended",
+            "irfs-2024-10-01-iskenderli": "vidadi-iskenderlis-condition-remains-critical-after-24-stabbings",
+            "irfs-2024-12-13-messi": "irfs-disappointed-about-lionel-messi-legitimizing-the-oppressive-regime-of-"
+            "aliyevs-family",
+            "irfs-2024-12-16-hajiyev-documents": "bakhtiyar-hajiyev-demanded-to-exclude-falsified-documents-from-his-"
+            "case",
+            "irfs-2024-12-24-hajiyev-lawyer": "bakhtiyar-hajiyevs-lawyer-claims-that-his-right-to-defence-was-violated",
+            "irfs-2025-07-toplum-hearing": "toplum-tv-case-journalists-allege-political-motivation-amidst-heated-"
+            "court-proceedings",
+            "irfs-2025-06-17-aslanov-prison": "imprisoned-journalist-polad-aslanov-reveals-overcrowded-cells-and-"
+            "medical-neglect-during-ombudsman-prison-visit",
+            "irfs-2025-06-19-rahimli-absalamova": "lawyer-rovshane-rahimli-nargiz-absalamova-was-engaged-in-organized-"
+            "journalism",
+            "irfs-2025-06-19-elgunesh-letter": "my-spiritual-torture",
+            "irfs-2025-06-22-abzas-verdict": "azerbaijan-delivers-harsh-sentences-to-abzas-media-journalists-and-"
+            "farid-mehralizade-amidst-international-outcry",
+            "irfs-2025-06-24-amnesty-abzas": "amnesty-international-condemns-azerbaijans-intimidation-campaign-against-"
+            "journalists-following-harsh-sentences-for-abzas-media-staff",
+            "irfs-2025-07-03-hasanli-torture": "abzasmedia-director-ulvi-hasanli-alleges-torture-continues-hunger-strike-"
+            "in-prison-amidst-deteriorating-health",
+            "irfs-2025-07-03-toplum-tax-claim": "azerbaijans-tax-ministry-demands-79000-manats-in-politically-charged-"
+            "toplum-tv-case-amidst-broader-crackdown-on-independent-media",
+            "irfs-2025-07-03-elgunesh-award": "imprisoned-azerbaijani-journalist-aynur-elgunesh-honored-with-"
+            "international-award-amidst-widespread-crackdown-on-media",
+            "irfs-2025-07-04-meydan-hunger-strike": "azerbaijani-journalists-launch-hunger-strikes-amid-extended-"
+            "detentions-and-harsh-sentences",
+            "irfs-2025-07-04-abzas-hunger-strike": "escalation-of-pressure-on-imprisoned-abzasmedia-journalists-as-hunger-"
+            "strikes-begin-amid-allegations-of-torture-and-unlawful-transfers",
+            "irfs-2025-07-04-libre-letter": "arrests-detentions-torture",
+            "irfs-2025-07-04-russia-sputnik": "tit-for-tat-azerbaijan-russia-relations-spiral-amidst-raids-and-deaths",
+            "irfs-2025-07-07-hunger-strike-ended": "imprisoned-azerbaijani-journalists-end-hunger-strike-amid-concerns-"
+            "over-conditions-and-sentences",
+        }.items()
+    },
 }
 # source_id -> third-party file under shared/external (read in place; only its Azerbaijan records for CPJ)
-EXTERNAL_FILES: dict[str, str] = {}
+EXTERNAL_FILES = {
+    "pp-list-2014-08": "political-prisoners-az/list-aug-2014.html",
+    "cpj-killed": "cpj/cpj-killed-1992-2022.csv",
+    "cpj-imprisoned-census": "cpj/cpj-imprisoned-killed-missing-1992-2019.csv",
+}
 ALL_SOURCE_IDS = set(SOURCE_FILES) | set(EXTERNAL_FILES)
 # language of each document's text (matches sources.csv; used to look for dates in that language)
 SOURCE_LANG = {
