@@ -7,7 +7,10 @@ These read the CSVs directly with pandas (not through the ETL) and the source te
 from __future__ import annotations
 
 import calendar
+import csv
 import datetime as dt
+import html
+import io
 import re
 from functools import cache
 from pathlib import Path
@@ -22,8 +25,10 @@ REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SOURCES_DIR = SHARED / "sources"
+EXTERNAL_DIR = SHARED / "external"  # third-party files: read here, never copied into the repository
+IRFS_DIR = "irfs-statements"
 
-# source_id -> file under shared/sources
+# source_id -> file under shared/sources (the 2020 documents, and the IRFS posts by file)
 SOURCE_FILES = {
     "usdos-2020": "us-state-dept-country-report-2020-azerbaijan.txt",
     "media-2020-en": "azerbaijani-media-2020.en.txt",
@@ -34,15 +39,64 @@ SOURCE_FILES = {
     "helpmehman-fr": "helpmehman-appeal.fr.txt",
     "helpmehman-ru": "helpmehman-appeal.ru.txt",
     "helpmehman-az": "helpmehman-appeal.az.txt",
+    **{
+        sid: f"{IRFS_DIR}/{name}.md"
+        for sid, name in {
+            "irfs-2015-08-10-rasim-aliyev": "joint-statement-journalist-rasim-aliyev-murdered-as-human-rights-"
+            "crackdown-continues-in-aftermath-of-european-games",
+            "irfs-2015-12-29-mirgadirov": "statement-irfs-condemns-the-conviction-of-journalist-rauf-mirgadirov",
+            "irfs-2022-05-10-ayten-mammadova": "statement-by-the-institute-for-reporters-freedom-and-safety",
+            "irfs-2022-05-12-yahyaoglu": "statement-by-the-institute-for-reporters-freedom-and-safety-2",
+            "irfs-2022-05-18-rally-dispersal": "statement-by-the-institute-for-reporters-freedom-and-safety-may-18-2022",
+            "irfs-2022-05-23-ramazanov": "statement-by-the-institute-for-reporters-freedom-and-safety-may-23-2022",
+            "irfs-2023-07-28-ibadoglu": "irfs-condemns-the-politically-motivated-arrest-of-dr-gubad-ibadoglu-and-"
+            "calls-for-his-immediate-release",
+            "irfs-2024-03-06-farid-ismailov": "the-search-at-farid-ismailovs-apartment-has-ended",
+            "irfs-2024-10-01-iskenderli": "vidadi-iskenderlis-condition-remains-critical-after-24-stabbings",
+            "irfs-2024-12-13-messi": "irfs-disappointed-about-lionel-messi-legitimizing-the-oppressive-regime-of-"
+            "aliyevs-family",
+            "irfs-2024-12-16-hajiyev-documents": "bakhtiyar-hajiyev-demanded-to-exclude-falsified-documents-from-his-"
+            "case",
+            "irfs-2024-12-24-hajiyev-lawyer": "bakhtiyar-hajiyevs-lawyer-claims-that-his-right-to-defence-was-violated",
+            "irfs-2025-07-toplum-hearing": "toplum-tv-case-journalists-allege-political-motivation-amidst-heated-"
+            "court-proceedings",
+            "irfs-2025-06-17-aslanov-prison": "imprisoned-journalist-polad-aslanov-reveals-overcrowded-cells-and-"
+            "medical-neglect-during-ombudsman-prison-visit",
+            "irfs-2025-06-19-rahimli-absalamova": "lawyer-rovshane-rahimli-nargiz-absalamova-was-engaged-in-organized-"
+            "journalism",
+            "irfs-2025-06-19-elgunesh-letter": "my-spiritual-torture",
+            "irfs-2025-06-22-abzas-verdict": "azerbaijan-delivers-harsh-sentences-to-abzas-media-journalists-and-"
+            "farid-mehralizade-amidst-international-outcry",
+            "irfs-2025-06-24-amnesty-abzas": "amnesty-international-condemns-azerbaijans-intimidation-campaign-against-"
+            "journalists-following-harsh-sentences-for-abzas-media-staff",
+            "irfs-2025-07-03-hasanli-torture": "abzasmedia-director-ulvi-hasanli-alleges-torture-continues-hunger-strike-"
+            "in-prison-amidst-deteriorating-health",
+            "irfs-2025-07-03-toplum-tax-claim": "azerbaijans-tax-ministry-demands-79000-manats-in-politically-charged-"
+            "toplum-tv-case-amidst-broader-crackdown-on-independent-media",
+            "irfs-2025-07-03-elgunesh-award": "imprisoned-azerbaijani-journalist-aynur-elgunesh-honored-with-"
+            "international-award-amidst-widespread-crackdown-on-media",
+            "irfs-2025-07-04-meydan-hunger-strike": "azerbaijani-journalists-launch-hunger-strikes-amid-extended-"
+            "detentions-and-harsh-sentences",
+            "irfs-2025-07-04-abzas-hunger-strike": "escalation-of-pressure-on-imprisoned-abzasmedia-journalists-as-hunger-"
+            "strikes-begin-amid-allegations-of-torture-and-unlawful-transfers",
+            "irfs-2025-07-04-libre-letter": "arrests-detentions-torture",
+            "irfs-2025-07-04-russia-sputnik": "tit-for-tat-azerbaijan-russia-relations-spiral-amidst-raids-and-deaths",
+            "irfs-2025-07-07-hunger-strike-ended": "imprisoned-azerbaijani-journalists-end-hunger-strike-amid-concerns-"
+            "over-conditions-and-sentences",
+        }.items()
+    },
 }
+# source_id -> third-party file under shared/external (read in place; only its Azerbaijan records for CPJ)
+EXTERNAL_FILES = {
+    "pp-list-2014-08": "political-prisoners-az/list-aug-2014.html",
+    "cpj-killed": "cpj/cpj-killed-1992-2022.csv",
+    "cpj-imprisoned-census": "cpj/cpj-imprisoned-killed-missing-1992-2019.csv",
+}
+ALL_SOURCE_IDS = set(SOURCE_FILES) | set(EXTERNAL_FILES)
 # language of each document's text (matches sources.csv; used to look for dates in that language)
 SOURCE_LANG = {
-    "usdos-2020": "en",
-    "media-2020-en": "en",
+    **{sid: "en" for sid in ALL_SOURCE_IDS},
     "media-2020-ru": "ru",
-    "irfs-feed": "en",
-    "turan-2021-mirzali": "en",
-    "helpmehman-en": "en",
     "helpmehman-fr": "fr",
     "helpmehman-ru": "ru",
     "helpmehman-az": "az",
@@ -53,7 +107,21 @@ INCIDENT_TABLES = {
     "blockings": ("BLK", "blocking_type"),
     "court_outcomes": ("CRT", "outcome"),
 }
-ALL_TABLES = (*INCIDENT_TABLES, "sources", "people", "published_figures", "events")
+CATEGORY_OF = {
+    "assaults": "physical_assault",
+    "detentions": "detention",
+    "blockings": "website_blocking",
+    "court_outcomes": "court_outcome",
+}
+ALL_TABLES = (
+    *INCIDENT_TABLES,
+    "sources",
+    "people",
+    "published_figures",
+    "events",
+    "coverage",
+    "custody_reports",
+)
 VOCAB_COLUMNS = {
     "victim_role": vocab.VICTIM_ROLE,
     "perpetrator": vocab.PERPETRATOR,
@@ -68,15 +136,25 @@ VOCAB_COLUMNS = {
     "role": vocab.VICTIM_ROLE,
     "qualifier": vocab.QUALIFIER,
     "kind": vocab.EVENT_KIND,
+    "coverage_type": vocab.COVERAGE_TYPE,
+    "status": vocab.CUSTODY_STATUS,
 }
 DATE_COLUMNS = ("date", "released_on", "blocked_from", "blocked_until", "status_as_of")
-EARLIEST, LATEST = dt.date(2012, 1, 1), dt.date(2021, 12, 31)
-EARLIEST_KILLING = dt.date(2005, 1, 1)  # killings named with their year (Elmar Huseynov, 2005)
+# 2014-2025, and the earlier steps the documents give for cases of people still held in 2014 or later (the
+# 2014 list's arrests go back to October 2011); killings and deaths in custody named with their year from 1992.
+EARLIEST, LATEST = dt.date(2011, 1, 1), dt.date(2025, 12, 31)
+EARLIEST_DEATH = dt.date(1992, 1, 1)  # CPJ's earliest Azerbaijan record (Chingiz Mustafayev, 1992)
+DEATH_MARK = "death in custody"  # notes of an 'other' assault that is a death in custody
+COMPUTED = re.compile(r"\b(?:day|date|year) computed\b", re.I)  # a date worked out from 'the next day' etc.
 DISTINCT_MARK = "(distinct event)"
 FOOTER = re.compile(
     r"^(Country Reports on Human Rights Practices for 2020.*|United States Department of State.*|AZERBAIJAN \d+ ?)",
     re.M,
 )
+# One locator style: a heading path, parts joined by " — "; several places in one document joined by "; ".
+LOCATOR_PLACE = re.compile(r"[^\s;|—][^;|]*[^\s.;|—]")
+NUMBERED_SECTION_DOT = re.compile(r"\bSection \d+(?:\.[a-z])?\.(?:\s|$)")
+ARTICLE = re.compile(r"(?:CC|CAO) \d+(?:\.\d+)*(?:-\d+)?")
 
 
 # ---------------------------------------------------------------- helpers
@@ -114,19 +192,37 @@ def incidents() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).fillna("")
 
 
+def _body(path: Path) -> str:
+    """A document's text: a post without its YAML front matter, an HTML page as text, a CPJ export as its
+    Azerbaijan records only (the rest of the world's records would match any year or name)."""
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix == ".md":
+        parts = raw.split("\n---\n", 1)
+        return parts[1] if raw.startswith("---") and len(parts) == 2 else raw
+    if path.suffix == ".html":
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+    if path.suffix == ".csv":
+        rows = csv.DictReader(io.StringIO(raw))
+        return "\n".join(" ".join(r.values()) for r in rows if (r.get("country") or "") == "Azerbaijan")
+    return raw
+
+
 @pytest.fixture(scope="module")
 def texts() -> dict[str, str]:
-    if not SOURCES_DIR.is_dir():
+    if not SOURCES_DIR.is_dir() or not EXTERNAL_DIR.is_dir():
         pytest.fail(
-            f"source documents not found at {SOURCES_DIR}: the data tests need the shared/ folder beside the "
-            "repository (../shared/sources)."
+            f"source documents not found at {SOURCES_DIR} or {EXTERNAL_DIR}: the data tests need the shared/ "
+            "folder beside the repository (../shared/sources and ../shared/external)."
         )
     out = {}
-    for sid, fname in SOURCE_FILES.items():
-        path = SOURCES_DIR / fname
+    files = {
+        **{s: SOURCES_DIR / f for s, f in SOURCE_FILES.items()},
+        **{s: EXTERNAL_DIR / f for s, f in EXTERNAL_FILES.items()},
+    }
+    for sid, path in files.items():
         if not path.is_file():
             pytest.fail(f"source document {path} for {sid} is missing")
-        out[sid] = FOOTER.sub(" ", path.read_text(encoding="utf-8"))
+        out[sid] = FOOTER.sub(" ", _body(path))
     return out
 
 
@@ -134,12 +230,20 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower().replace("’", "'"))
 
 
+PATRONYMIC = r"(?:\w+[\s\-](?:oglu|oğlu|ogly|qizi|qızı|gizi)[\s\u00a0]+)?"
+
+
 def name_pattern(name: str) -> re.Pattern:
-    """A name, tolerant of case endings in Russian/Azerbaijani text (last letter of each long word free)."""
+    """A name, tolerant of case endings in Russian/Azerbaijani text (last letter of each long word free), of a
+    patronymic between first name and surname ('Sardar Mahammadali oglu Alibayli' for 'Sardar Alibayli') and of
+    a couple named together ('Leyla and Arif Yunus' for 'Leyla Yunus')."""
     parts = []
     for w in name.split():
         stem = w[:-1] if len(w) > 3 and w[-1].isalpha() else w
         parts.append(re.escape(stem) + r"\w*")
+    if len(parts) == 2:
+        couple = r"(?:and[\s\u00a0]+\w+[\s\u00a0]+)?"
+        return re.compile(r"(?<!\w)" + parts[0] + r"[\s\u00a0]+" + couple + PATRONYMIC + parts[1], re.I)
     return re.compile(r"(?<!\w)" + r"[\s\u00a0]+".join(parts), re.I)
 
 
@@ -184,6 +288,8 @@ def test_reference_keys_unique():
         ("people", "person_id"),
         ("published_figures", "figure_id"),
         ("events", "event_id"),
+        ("coverage", "coverage_id"),
+        ("custody_reports", "report_id"),
     ):
         col = table(name)[key]
         assert col.ne("").all() and not col.duplicated().any(), f"{name}.{key} empty or duplicated"
@@ -191,7 +297,7 @@ def test_reference_keys_unique():
 
 def test_sources_are_the_documents():
     src = table("sources").set_index("source_id")
-    assert set(src.index) == set(SOURCE_FILES), "sources.csv must list exactly the documents in shared/sources"
+    assert set(src.index) == ALL_SOURCE_IDS, "sources.csv must list exactly the documents mapped to their files here"
     for sid, row in src.iterrows():
         assert row["language"] == SOURCE_LANG[sid], f"{sid}: language {row['language']}"
         if row["coverage_start"] or row["coverage_end"]:
@@ -211,6 +317,8 @@ def test_every_source_id_resolves():
     for _, row in table("events").iterrows():
         assert split_list(row["source_ids"]) and set(split_list(row["source_ids"])) <= known, row["event_id"]
     assert set(table("published_figures")["source_id"]) <= known
+    assert set(table("custody_reports")["source_id"]) <= known
+    assert set(table("coverage")["source_id"]) <= known
 
 
 def test_one_locator_per_source_id():
@@ -223,6 +331,28 @@ def test_one_locator_per_source_id():
     assert table("published_figures")["source_locator"].ne("").all()
 
 
+def test_locators_have_one_style():
+    """A heading path, parts joined by ' — '; several places in one document joined by '; '; no part empty, no
+    trailing '.' or '—', 'Section 1.e' never 'Section 1.e.'; one locator per source id, '|'-separated."""
+    cells = [(r["incident_id"], loc) for _, r in incidents().iterrows() for loc in split_list(r["source_locators"])]
+    cells += [(r["event_id"], loc) for _, r in table("events").iterrows() for loc in split_list(r["source_locators"])]
+    cells += [(r["figure_id"], r["source_locator"]) for _, r in table("published_figures").iterrows()]
+    cells += [(r["report_id"], r["source_locator"]) for _, r in table("custody_reports").iterrows()]
+    bad = []
+    for rid, loc in cells:
+        for place in loc.split("; "):
+            parts = place.split(" — ")
+            if (
+                not LOCATOR_PLACE.fullmatch(place)
+                or any(p != p.strip() or not p for p in parts)
+                or NUMBERED_SECTION_DOT.search(place)
+                or re.search(r"(?:^|;\s*)and\b", place)
+            ):
+                bad.append(f"{rid}: {loc!r}")
+                break
+    assert not bad, f"locators not in the one style: {bad}"
+
+
 def test_every_person_id_resolves_and_victim_is_canonical():
     people = table("people").set_index("person_id")
     inc = incidents()
@@ -231,8 +361,10 @@ def test_every_person_id_resolves_and_victim_is_canonical():
     assert not missing, f"person ids not in people.csv: {missing}"
     wrong = named[named["victim"] != named["person_id"].map(people["name"])]
     assert wrong.empty, f"victim differs from the canonical name: {wrong[['incident_id', 'victim']].values.tolist()}"
-    unused = set(people.index) - set(named["person_id"])
-    assert not unused, f"people without any incident: {unused}"
+    custody = table("custody_reports")
+    assert set(custody["person_id"]) <= set(people.index), "custody reports name unknown people"
+    unused = set(people.index) - set(named["person_id"]) - set(custody["person_id"])
+    assert not unused, f"people with neither an incident nor a custody report: {unused}"
 
 
 def test_related_ids_and_appeals_resolve_both_ways():
@@ -283,6 +415,36 @@ def test_vocabulary_cells_are_valid_codes():
     for _, row in figs[figs["subcategory"] != ""].iterrows():
         _, sub_vocab = vocab.CATEGORY_SUBCATEGORY[row["category"]]
         assert row["subcategory"] in sub_vocab.codes, f"{row['figure_id']}: subcategory {row['subcategory']}"
+    assert set(table("coverage")["category"]) <= set(vocab.CATEGORY.codes)
+
+
+def test_offences_and_articles():
+    """Offence cells are lists of codes; 'not_criminal' only for what is not a charge; articles are 'CC 206.3.2' or
+    'CAO 535.1', and a row with articles names its charge in the source's words."""
+    problems = []
+    for name in ("detentions", "court_outcomes"):
+        for _, r in table(name).iterrows():
+            codes = split_list(r["offence"])
+            if set(codes) - set(vocab.OFFENCE.codes):
+                problems.append(
+                    f"{r['incident_id']}: unknown offence codes {sorted(set(codes) - set(vocab.OFFENCE.codes))}"
+                )
+            if codes and not r["charge"]:
+                problems.append(f"{r['incident_id']}: offence codes without the charge in the source's words")
+            arts = split_list(r["articles"])
+            if any(not ARTICLE.fullmatch(a) for a in arts):
+                problems.append(f"{r['incident_id']}: articles {arts}")
+            if arts and not codes:
+                problems.append(f"{r['incident_id']}: articles without offence codes")
+    # every row whose charge is a lawsuit, a claim or a block request is coded not_criminal
+    lawsuits = [
+        (r["incident_id"], r["offence"])
+        for _, r in table("court_outcomes").iterrows()
+        if re.search(r"lawsuit|civil claim|request of the Ministry|tax debt", r["charge"], re.I)
+        and "not_criminal" not in split_list(r["offence"])
+    ]
+    assert not lawsuits, f"lawsuits, claims or block requests not coded not_criminal: {lawsuits}"
+    assert not problems, problems
 
 
 def test_court_numbers_are_consistent():
@@ -304,7 +466,8 @@ def test_dates_within_documents_range_and_publication():
     for _, row in inc.iterrows():
         iid = row["incident_id"]
         start, end, precision = parse_date(row["date"])
-        floor = EARLIEST_KILLING if row.get("assault_type") == "killing" and precision == "year" else EARLIEST
+        death = row.get("assault_type") == "killing" or DEATH_MARK in row["notes"].lower()
+        floor = EARLIEST_DEATH if death else EARLIEST
         assert floor <= start and end <= LATEST, f"{iid}: date {row['date']} outside {floor}..{LATEST}"
         for col in DATE_COLUMNS[1:]:
             if col in row and row[col]:
@@ -321,22 +484,36 @@ def test_dates_within_documents_range_and_publication():
     for _, row in table("events").iterrows():
         if row["end"]:
             assert parse_date(row["start"])[0] <= parse_date(row["end"])[1], row["event_id"]
+    for _, row in table("custody_reports").iterrows():
+        s, e, _ = parse_date(row["as_of"])
+        assert EARLIEST_DEATH <= s and e <= LATEST, f"{row['report_id']}: as_of {row['as_of']} out of range"
+        if row["source_id"] in pub_end:
+            assert s <= pub_end[row["source_id"]], f"{row['report_id']}: as_of after its source was published"
 
 
 def test_dates_are_stated_in_a_cited_source(texts):
     """Every date (and released/blocked date) appears in one of the row's sources, in that source's language.
 
-    A year computed from a relative expression ("three years ago") is exempt when the notes say "year computed".
+    A date computed from a relative expression ("three years ago", "the next day") is exempt when the notes say
+    so ("year computed", "day computed"). A custody report's as_of is in its source's text, or is the source's
+    own date (a post that says someone is held 'currently'), or the end of the year the report speaks of ("at
+    year's end").
     """
     checks = []
     for _, row in incidents().iterrows():
         for col in ("date", "released_on", "blocked_from", "blocked_until"):
-            if col == "date" and "year computed" in row["notes"]:
+            if col == "date" and COMPUTED.search(row["notes"]):
                 continue
             if row[col]:
                 checks.append((row["incident_id"], col, row[col], split_list(row["source_ids"])))
     for _, row in table("events").iterrows():
         checks.append((row["event_id"], "start", row["start"], split_list(row["source_ids"])))
+    published = dict(zip(table("sources")["source_id"], table("sources")["published_on"], strict=True))
+    for _, row in table("custody_reports").iterrows():
+        own_date = row["as_of"] == published[row["source_id"]]
+        year_end = row["as_of"].endswith("-12-31") and "year's end" in row["notes"]
+        if not (own_date or year_end or COMPUTED.search(row["notes"])):
+            checks.append((row["report_id"], "as_of", row["as_of"], [row["source_id"]]))
     missing = []
     for rid, col, cell, sids in checks:
         day, _, precision = parse_date(cell)
@@ -357,7 +534,7 @@ def test_imprecise_dates_are_explained():
 
 def test_computed_years_have_year_precision():
     inc = incidents()
-    computed = inc[inc["notes"].str.contains("year computed", case=False)]
+    computed = inc[inc["notes"].str.contains("year computed", case=False)]  # 'day computed' keeps its day
     bad = [r["incident_id"] for _, r in computed.iterrows() if parse_date(r["date"])[2] != "year"]
     assert not bad, f"a year computed from a relative expression must have year precision: {bad}"
 
@@ -425,6 +602,55 @@ def test_people_names_and_aliases_are_found_in_documents(texts):
             if not name_pattern(n).search(corpus):
                 missing.append(n)
     assert not missing, f"names/aliases not found in any document: {missing}"
+
+
+def test_custody_reports_name_the_person_in_their_source(texts):
+    people = table("people").set_index("person_id")
+    problems = []
+    for _, r in table("custody_reports").iterrows():
+        p = people.loc[r["person_id"]]
+        if not any(name_pattern(n).search(texts[r["source_id"]]) for n in [p["name"], *split_list(p["aliases"])]):
+            problems.append(f"{r['report_id']} {p['name']}")
+    assert not problems, f"person named in none of the report's source: {problems}"
+
+
+# ---------------------------------------------------------------- coverage
+def test_coverage_rows_are_consistent():
+    cov = table("coverage")
+    problems = []
+    for _, c in cov.iterrows():
+        if parse_date(c["period_start"])[0] > parse_date(c["period_end"])[1]:
+            problems.append(f"{c['coverage_id']}: period reversed")
+    # only the two annual reviews of 2020 review a period comprehensively
+    reviews = set(cov.loc[cov["coverage_type"] == "comprehensive_review", "source_id"])
+    if reviews - {"usdos-2020", "media-2020-en", "media-2020-ru"}:
+        problems.append(f"comprehensive reviews from {sorted(reviews)}")
+    lists = set(cov.loc[cov["coverage_type"] == "prisoner_list", "source_id"])
+    if lists - {"pp-list-2014-08", "cpj-imprisoned-census"}:
+        problems.append(f"prisoner lists from {sorted(lists)}")
+    assert not problems, problems
+
+
+def test_every_cited_row_lies_in_its_sources_coverage():
+    """Each source's rows of a kind (and its custody reports, as detention) fall inside a coverage row of that
+    source and kind: nothing is counted from a period a source is not declared to cover."""
+    cov = table("coverage")
+    spans: dict[tuple[str, str], list[tuple[dt.date, dt.date]]] = {}
+    for _, c in cov.iterrows():
+        spans.setdefault((c["source_id"], c["category"]), []).append(
+            (parse_date(c["period_start"])[0], parse_date(c["period_end"])[1])
+        )
+    cells = []
+    for name, cat in CATEGORY_OF.items():
+        for _, r in table(name).iterrows():
+            cells += [(r["incident_id"], s, cat, r["date"]) for s in split_list(r["source_ids"])]
+    cells += [(r["report_id"], r["source_id"], "detention", r["as_of"]) for _, r in table("custody_reports").iterrows()]
+    outside = []
+    for rid, sid, cat, cell in cells:
+        start, end, _ = parse_date(cell)
+        if not any(a <= start and end <= b for a, b in spans.get((sid, cat), [])):
+            outside.append(f"{rid} ({sid}, {cat}, {cell})")
+    assert not outside, f"rows outside their source's declared coverage: {outside}"
 
 
 NUMBER_WORDS = dict(
@@ -502,8 +728,14 @@ def ids_in(text: str) -> set[str]:
 def test_methodology_ids_exist_and_coverage_lists_every_incident():
     doc = (REPO / "docs" / "methodology.md").read_text(encoding="utf-8")
     known = set(incidents()["incident_id"]) | set(table("published_figures")["figure_id"])
-    unknown = ids_in(doc) - known
+    # draft ids merged or dropped in the 2014-2025 merge are named on one 'Retired ids:' line, never reused
+    retired_line = re.search(r"^Retired ids: (.+)$", doc, re.M)
+    retired = ids_in(retired_line.group(1)) if retired_line else set()
+    assert not retired & known, f"retired ids reused in the data: {sorted(retired & known)}"
+    unknown = ids_in(doc) - known - retired
     assert not unknown, f"methodology.md mentions ids that are not in the data: {sorted(unknown)}"
-    coverage = doc.split("## Coverage by document section", 1)[1].split("\n## ", 1)[0]
+    coverage = doc.split("## Coverage by source", 1)[1].split("\n## ", 1)[0]
     missing = set(incidents()["incident_id"]) - ids_in(coverage)
     assert not missing, f"incidents missing from the coverage list in methodology.md: {sorted(missing)}"
+    unlisted = [s for s in table("sources")["source_id"] if f"`{s}`" not in coverage]
+    assert not unlisted, f"sources missing from the coverage list in methodology.md: {unlisted}"
