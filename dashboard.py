@@ -8,7 +8,7 @@ import streamlit as st
 
 from pressfreedom import i18n
 from pressfreedom.config import load_config
-from pressfreedom.filters import Filters, add_months, month_end, month_start, months_between
+from pressfreedom.filters import GRAINS, Filters, add_months, month_end, month_start, months_between
 from pressfreedom.vocab import CATEGORY, CATEGORY_SUBCATEGORY, LANGUAGES, PERPETRATOR, VICTIM_ROLE
 from webapp import app
 
@@ -50,6 +50,7 @@ if "pfd_init" not in st.session_state:  # first run of this session: the URL set
         w_loc=list(f0.locations),
         w_perp=list(f0.perpetrators),
         w_count=f0.count,
+        w_grain=f0.grain,
         pfd_show_events=st.query_params.get("events", "1") != "0",
         pfd_present=st.query_params.get("present", "0") == "1",
         pfd_init=True,
@@ -90,6 +91,7 @@ def reset() -> None:
         w_loc=[],
         w_perp=[],
         w_count="incidents",
+        w_grain="auto",
     )
 
 
@@ -174,6 +176,14 @@ with st.sidebar:
         format_func=lambda c: i18n.t(f"sidebar.count_{c}", lg),
         horizontal=True,
     )
+    st.segmented_control(
+        i18n.t("sidebar.grain", lg),
+        GRAINS,
+        key="w_grain",
+        format_func=lambda g: i18n.t(f"sidebar.grain_{g}", lg),
+        selection_mode="single",
+        help=i18n.t("sidebar.grain_help", lg),
+    )
     st.toggle(i18n.t("sidebar.events", lg), key=app.EVENTS_KEY)
     st.toggle(i18n.t("sidebar.presentation", lg), key=app.PRESENT_KEY)
     st.button(i18n.t("sidebar.reset", lg), on_click=reset)
@@ -192,6 +202,7 @@ filters = Filters(
     perpetrators=tuple(st.session_state["w_perp"]),
     count=st.session_state["w_count"],
     lang=lg,
+    grain=st.session_state.get("w_grain") or "auto",
 )
 st.session_state[app.FILTERS_KEY] = filters
 params = filters.to_params()

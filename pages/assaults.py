@@ -34,7 +34,9 @@ monthly = figures.kind_monthly(app.data, f, KIND, by, events=app.show_events(), 
 selected = sections.monthly_chart(monthly, f, by, key=f"chart-assaults-{by}")
 if monthly.note:
     st.caption(app.plain(monthly.note))
-drill.narrow(selection.ids_by_month(incidents, selected, by), selection.selection_words(selected, by, f, vocab))
+drill.narrow(
+    selection.ids_by_month(incidents, selected, by, f.time_grain), selection.selection_words(selected, by, f, vocab)
+)
 
 # 3. perpetrators, and injuries / equipment damage
 left, right = st.columns(2)

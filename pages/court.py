@@ -30,7 +30,7 @@ selected = sections.monthly_chart(monthly, f, "subcategory", key="chart-court")
 if monthly.note:
     st.caption(app.plain(monthly.note))
 drill.narrow(
-    selection.ids_by_month(incidents, selected, "subcategory"),
+    selection.ids_by_month(incidents, selected, "subcategory", f.time_grain),
     selection.selection_words(selected, "subcategory", f, OUTCOME),
 )
 
@@ -101,5 +101,12 @@ with right:
     sel = app.chart(charges, key="chart-court-charges", select=True)
     drill.narrow(selection.ids_by_key(incidents, sel, "charge"), selection.key_words(sel, None, lg))
 
-# 5. the decisions behind the numbers: court, charge, sentence, appeals
+# 5. which offences people are charged with, by year (detentions and court decisions alike)
+offences = figures.offences_figure(
+    app.data, f, app.data("incidents", f.with_(categories=("detention", "court_outcome")))
+)
+app.chart(offences, key="chart-court-offences")
+st.caption(offences.note)
+
+# 6. the decisions behind the numbers: court, charge, sentence, appeals
 sections.incident_section(drill, f, key="court", kind=KIND, stem="court-outcomes")

@@ -36,7 +36,7 @@ selected = sections.monthly_chart(monthly, f, "subcategory", key="chart-detentio
 if monthly.note:
     st.caption(app.plain(monthly.note))
 drill.narrow(
-    selection.ids_by_month(incidents, selected, "subcategory"),
+    selection.ids_by_month(incidents, selected, "subcategory", f.time_grain),
     selection.selection_words(selected, "subcategory", f, DETENTION_TYPE),
 )
 

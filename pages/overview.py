@@ -76,7 +76,8 @@ drill = selection.Drill(incidents)
 monthly = figures.overview_monthly(app.data, f, events=app.show_events(), incidents=incidents)
 selected = sections.monthly_chart(monthly, f, "category", key="chart-overview")
 drill.narrow(
-    selection.ids_by_month(incidents, selected, "category"), selection.selection_words(selected, "category", f)
+    selection.ids_by_month(incidents, selected, "category", f.time_grain),
+    selection.selection_words(selected, "category", f),
 )
 
 # 5. most targeted outlets (an outlet named in the incident, or the outlet as the victim)

@@ -38,6 +38,7 @@ SEQUENCE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#
 NEUTRAL = "#6E6E6E"  # published figures, "unknown"
 UNKNOWN_COLOR = "#B4B4B4"
 UNMONITORED_FILL = "rgba(120,120,120,0.18)"
+PARTIAL_FILL = "rgba(230,159,0,0.12)"  # partly covered: the count is a floor
 EVENT_FILL = "rgba(230,159,0,0.07)"  # orange, light (overlapping periods add up)
 EVENT_LINE = "#B07700"
 PATTERNS = ("", "/", ".", "x", "\\", "-", "|", "+")
@@ -404,9 +405,16 @@ def decorate(
     return fig
 
 
+SOURCES_NAMED = 3  # a source line names this many documents; the rest are counted (ten years cite dozens)
+
+
 def source_line(sources: list[str], n: int, lang: str, unit: str = "incidents") -> str:
-    """'Source: U.S. Department of State; Azerbaijani media in 2020 · n = 23 incidents'."""
-    names = "; ".join(dict.fromkeys(s for s in sources if s)) or i18n.t("chart.no_sources", lang)
+    """'Source: U.S. Department of State; Azerbaijani media in 2020 · n = 23 incidents'; beyond
+    three documents, the first three (in order of citation) and how many more."""
+    distinct = list(dict.fromkeys(s for s in sources if s))
+    names = "; ".join(distinct[:SOURCES_NAMED]) or i18n.t("chart.no_sources", lang)
+    if len(distinct) > SOURCES_NAMED:
+        names = i18n.t("chart.more_sources", lang, count=len(distinct) - SOURCES_NAMED, sources=names)
     return i18n.t(
         "chart.source_line", lang, sources=names, n=i18n.number(n, lang), unit=i18n.t(f"unit.{unit}", lang, count=n)
     )
@@ -446,11 +454,13 @@ def _is_empty(data: pd.DataFrame, column: str = "n") -> bool:
 
 
 def month_position(d: date, months: list[date]) -> float:
-    """Where a day falls on a month-index axis (month k spans k-0.5 … k+0.5)."""
+    """Where a day falls on a bar-index axis whose bars start at ``months`` (one month, a quarter
+    or a year each, evenly; bar k spans k-0.5 … k+0.5)."""
     first = months[0]
-    k = (d.year - first.year) * 12 + d.month - first.month
+    step = 1 if len(months) < 2 else (months[1].year - first.year) * 12 + months[1].month - first.month
+    elapsed = (d.year - first.year) * 12 + d.month - first.month
     days = calendar.monthrange(d.year, d.month)[1]
-    return k - 0.5 + (d.day - 1) / days
+    return elapsed // step - 0.5 + (elapsed % step + (d.day - 1) / days) / step
 
 
 def _two_lines(label: str) -> str:
@@ -459,8 +469,10 @@ def _two_lines(label: str) -> str:
     return f"{month}<br>{year}" if month else label
 
 
-def _month_axis(fig: go.Figure, months: list[date], lang: str, theme: Theme) -> None:
-    step = 1 if len(months) <= 14 else (3 if len(months) <= 40 else 12)
+def _month_axis(fig: go.Figure, months: list[date], lang: str, theme: Theme, grain: str = "month") -> None:
+    step = 1 if len(months) <= 14 or grain == "year" else (3 if len(months) <= 40 else 12)
+    if grain != "month":
+        step = 1 if len(months) <= 16 else 2
     # a slide or a projector (fixed height): month and year on two level lines take less height
     # than slanted labels; the export theme keeps its level one-line labels (it is wide enough)
     level = theme.name == "export" or theme.fit_height is not None
@@ -470,7 +482,8 @@ def _month_axis(fig: go.Figure, months: list[date], lang: str, theme: Theme) -> 
         tickmode="array",
         tickvals=ticks,
         ticktext=[
-            _two_lines(i18n.month_label(months[k], lang)) if two else i18n.month_label(months[k], lang) for k in ticks
+            _two_lines(i18n.grain_label(months[k], grain, lang)) if two else i18n.grain_label(months[k], grain, lang)
+            for k in ticks
         ],
         range=[-0.5, len(months) - 0.5],
         tickangle=-45 if len(months) > 8 and not level else 0,
@@ -496,34 +509,58 @@ def date_ticks(first: date, last: date, lang: str, theme: Theme) -> dict:
 
 def add_unmonitored(fig: go.Figure, months: list[date], monitored: list[bool], lang: str) -> None:
     """Grey bands over months outside every source's coverage: 'not monitored', not zero."""
+    add_coverage(fig, ["full" if m else "none" for m in monitored], lang)
+
+
+# how each coverage level is drawn: a band's fill, the word on it and its legend entry
+COVERAGE_BANDS = {
+    "none": (UNMONITORED_FILL, "chart.not_monitored", "chart.legend_unmonitored", "not-monitored"),
+    "partial": (PARTIAL_FILL, "chart.partly_covered", "chart.legend_partial", "partly-covered"),
+}
+
+
+def add_coverage(fig: go.Figure, levels: list[str], lang: str) -> None:
+    """Bands over the bars whose period the sources cover only in part (light, hatched: "partly
+    covered: at least", the count is a floor) or not at all (grey: "not monitored", not zero),
+    each kind of band named once in the legend. ``levels``: per bar, full / partial / none."""
+    shown: set[str] = set()
     k = 0
-    while k < len(months):
-        if monitored[k]:
+    while k < len(levels):
+        level = levels[k]
+        if level not in COVERAGE_BANDS:
             k += 1
             continue
         j = k
-        while j + 1 < len(months) and not monitored[j + 1]:
+        while j + 1 < len(levels) and levels[j + 1] == level:
             j += 1
-        fig.add_vrect(
-            x0=k - 0.5,
-            x1=j + 0.5,
-            fillcolor=UNMONITORED_FILL,
-            line_width=0,
-            layer="below",
-            name="not-monitored",
-        )
+        fill, word, _legend, name = COVERAGE_BANDS[level]
+        fig.add_vrect(x0=k - 0.5, x1=j + 0.5, fillcolor=fill, line_width=0, layer="below", name=name)
         fig.add_annotation(
-            text=i18n.t("chart.not_monitored", lang),
+            text=i18n.t(word, lang),
             x=(k + j) / 2,
             xref="x",
             y=0.5,
             yref="paper",
             textangle=-90 if j - k < 2 else 0,
             showarrow=False,
-            font=dict(size=11, color="#555555"),
-            name="not-monitored",
+            font=dict(size=11, color="#444444"),
+            name=name,
         )
+        shown.add(level)
         k = j + 1
+    for level in ("partial", "none"):
+        if level in shown:
+            fill, _word, legend, name = COVERAGE_BANDS[level]
+            fig.add_scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker=dict(symbol="square", size=14, color=fill, line=dict(color="#666666", width=1)),
+                name=_esc(i18n.t(legend, lang)),
+                hoverinfo="skip",
+                legendrank=2000,
+                meta=name,
+            )
 
 
 @dataclass(frozen=True)
@@ -717,8 +754,10 @@ def monthly_bars(
     labels: dict[str, str] | None = None,
     note: str | None = None,
     width_hint: int | None = None,
+    grain: str | None = None,
 ) -> go.Figure:
-    """Stacked bars per month; ``data``: month, key, n, monitored (from ``Query.monthly``).
+    """Stacked bars per month (or quarter or year: ``grain``); ``data``: month (the bar's first
+    day), key, n, monitored and optionally coverage (from ``Query.monthly`` / ``Query.by_period``).
 
     Every month of the period is on the axis (zeros included); months outside all sources'
     coverage are shaded "not monitored". ``customdata`` carries (month ISO, key) so that a
@@ -729,6 +768,7 @@ def monthly_bars(
     if _is_empty(data):
         return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th, note=note)
     months = sorted(data["month"].unique())
+    grain = grain or "month"
     index = {m: k for k, m in enumerate(months)}
     present = set(data.loc[data["n"] > 0, "key"].dropna())
     keys = [k for k in vocab.codes if k in present] + sorted(present - set(vocab.codes))
@@ -751,16 +791,20 @@ def monthly_bars(
             name=_esc(name),
             marker=bar_marker(color, pattern),
             customdata=[[m.isoformat(), key] for m in part["month"]],
-            hovertext=[i18n.month_label(m, lang, long=True) for m in part["month"]],
+            hovertext=[i18n.grain_label(m, grain, lang, long=True) for m in part["month"]],
             hovertemplate="%{hovertext}<br>%{fullData.name}: %{y}<extra></extra>",
         )
     fig.update_layout(barmode="stack", bargap=0.15 if len(months) > 4 else 0.55, clickmode="event+select")
-    _month_axis(fig, months, lang, th)
+    _month_axis(fig, months, lang, th, grain)
     fig.update_yaxes(title_text=y_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d")
     if _peak(data) <= 8:
         fig.update_yaxes(dtick=1)
-    monitored = data.groupby("month")["monitored"].first().reindex(months).fillna(True).astype(bool).tolist()
-    add_unmonitored(fig, months, monitored, lang)
+    if "coverage" in data.columns:
+        levels = data.groupby("month")["coverage"].first().reindex(months).fillna("full").tolist()
+    else:
+        monitored = data.groupby("month")["monitored"].first().reindex(months).fillna(True).astype(bool).tolist()
+        levels = ["full" if m else "none" for m in monitored]
+    add_coverage(fig, levels, lang)
     side = side_legend(fig, th)  # (the event labels then have a narrower plot)
     marks = event_lanes(events, months, lang, replace(th, hint=th.assumed_width - side) if side else th)
     lanes = 1 + max((m.lane for m in marks), default=-1)

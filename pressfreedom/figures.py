@@ -34,7 +34,15 @@ import plotly.graph_objects as go
 from pressfreedom import charts, i18n, wording
 from pressfreedom.filters import Filters
 from pressfreedom.query import Query
-from pressfreedom.vocab import ASSAULT_CONTEXT, CATEGORY, CATEGORY_SUBCATEGORY, DETENTION_TYPE, OUTCOME, Vocabulary
+from pressfreedom.vocab import (
+    ASSAULT_CONTEXT,
+    CATEGORY,
+    CATEGORY_SUBCATEGORY,
+    DETENTION_TYPE,
+    OFFENCE,
+    OUTCOME,
+    Vocabulary,
+)
 
 DataFn = Callable[..., Any]  # data(method, filters, *args) -> what Query.<method>(filters, *args) returns
 Builder = Callable[[str], go.Figure]  # theme name -> a new figure
@@ -160,19 +168,28 @@ def monthly_figure(
     ``incidents``: the filtered incident list when the caller has it already (pages).
     """
     lg = f.lang
+    grain = f.time_grain
+    title = i18n.grain_title(title, grain, lg)
     if incidents is None:
         incidents = data("incidents", f)
-    monthly = data("monthly", f, by)
+    monthly = data("by_period", f, by)
     n = int(monthly["n"].sum())
     if vocab is None:
         vocab = CATEGORY if by == "category" else CATEGORY_SUBCATEGORY[kind or f.categories[0]][1]
-    inside = int((incidents["date_precision"] == "year").sum()) if not incidents.empty else 0
+    # at year grain the year-only incidents of the period are drawn in their year's bar
+    inside = int((incidents["date_precision"] == "year").sum()) if not incidents.empty and grain != "year" else 0
     apart = int(data("year_only_apart", f))
-    dated = incidents[incidents["date_precision"] != "year"] if not incidents.empty else incidents
+    dated = incidents[incidents["date_precision"] != "year"] if grain != "year" and not incidents.empty else incidents
     caption = f.caption(n)
+    if "partial" in set(monthly["coverage"]):
+        caption = i18n.t("kpi.at_least", lg, n=caption)
     source = charts.source_line(cited_sources(dated), n, lg, f.count)
-    context = data("events", f) if events else None
+    # context periods are days to months long: at quarter or year steps their labels would pile
+    # up on one bar, so they are drawn at month steps only (and the note says so)
+    context = data("events", f) if events and grain == "month" else None
     note = i18n.t("caption.year_only_in", lg, count=inside) if inside else None
+    if events and grain != "month" and len(data("events", f)):
+        note = " ".join(x for x in (note, i18n.t("chart.events_month_only", lg)) if x)
 
     def build(theme: str) -> go.Figure:
         return charts.monthly_bars(
@@ -187,6 +204,7 @@ def monthly_figure(
             kind=kind,
             note=note,
             y_title=i18n.t(f"chart.y_{f.count}", lg),
+            grain=grain,
         )
 
     under = i18n.t("caption.year_only", lg, count=apart) if apart else None
@@ -328,6 +346,52 @@ SENTENCE_BINS = (
 )
 
 
+OFFENCES_NAMED = 7  # offences drawn by name in the chart by year; the others are "other charge"
+
+
+def offences_figure(data: DataFn, f: Filters, incidents: pd.DataFrame) -> KeyFigure:
+    """Which offences people are charged with, by year (``Query.offences_by_year``), with the
+    coverage of detentions and court outcomes shaded as on the other time charts."""
+    lg = f.lang
+    table = data("offences_by_year", f)
+    # the most frequent offences by name, the rest as "other charge" (twenty stacked colours are
+    # not readable); "unknown" and "not a charge" keep their own bars
+    totals = table.groupby("key")["n"].sum().sort_values(ascending=False)
+    keep = [k for k in totals.index if totals[k] > 0 and k not in ("other", "unknown", "not_criminal")][:OFFENCES_NAMED]
+    table = table.assign(key=[k if k in keep or k in ("unknown", "not_criminal") else "other" for k in table["key"]])
+    table = table.groupby(["month", "key"], as_index=False, sort=False).agg(
+        n=("n", "sum"), coverage=("coverage", "first"), monitored=("monitored", "first")
+    )
+    order = [*keep, "other", "not_criminal", "unknown"]
+    colors = {k: charts.SEQUENCE[i % len(charts.SEQUENCE)] for i, k in enumerate(keep)}
+    colors |= {"other": charts.NEUTRAL, "not_criminal": "#CFCFCF", "unknown": charts.UNKNOWN_COLOR}
+    n = int(table["n"].sum())
+    title = i18n.t("court.offences_title", lg)
+    caption = i18n.t("court.offences_caption", lg, count=n, period=i18n.period_label(f.start, f.end, lg))
+    if "partial" in set(table["coverage"]):
+        caption = i18n.t("kpi.at_least", lg, n=caption)
+    charged = incidents[incidents["category"].isin(["detention", "court_outcome"])] if len(incidents) else incidents
+    source = charts.source_line(cited_sources(charged), n, lg, "people")
+
+    def build(theme: str) -> go.Figure:
+        return charts.monthly_bars(
+            table,
+            title=title,
+            caption=caption,
+            source=source,
+            lang=lg,
+            vocab=OFFENCE,
+            kind="court_outcome",
+            colors=colors,
+            labels={k: OFFENCE.label(k, lg) for k in order},
+            theme=theme,
+            y_title=i18n.t("chart.y_people", lg),
+            grain="year",
+        )
+
+    return KeyFigure("court-offences", title, caption, source, n, build, i18n.t("court.offences_note", lg))
+
+
 def verdict_counts(cases: pd.DataFrame) -> pd.DataFrame:
     """Cases by verdict status (``Query.court_cases``): key, n, case_keys — every status, zeros too."""
     keys = [list(cases.loc[cases["status"] == s, "case_key"]) if len(cases) else [] for s in VERDICT_STATUSES]
@@ -449,6 +513,18 @@ def key_figures(query: Query, f: Filters, theme: str = "screen", events: bool = 
 # -- KPIs -------------------------------------------------------------------------------------
 
 
+# which kinds of incident each KPI counts (its coverage decides whether it is a floor); "" = the
+# kinds selected (all when none)
+KPI_KIND = {
+    "incidents": "",
+    "people": "",
+    "assaults": "physical_assault",
+    "detentions": "detention",
+    "websites_blocked": "website_blocking",
+    "convictions": "court_outcome",
+    "prison_years": "court_outcome",
+}
+
 KpiSpec = tuple[str, str, int, str]  # (label key, ``Query.kpis`` field, decimals, help key)
 
 
@@ -486,8 +562,12 @@ def kpi_cards(k: dict | Query, f: Filters, page: bool = False) -> tuple[list[Kpi
     lg = f.lang
     prev = k.get("previous")
     cards = []
+    levels = k.get("coverage") or {}
     for label, field, decimals, help_key in kpi_fields(f, page):
         value = k[field]
+        shown = i18n.number(value, lg, decimals)
+        if levels.get(KPI_KIND.get(field.removesuffix("_people"), ""), "full") != "full":
+            shown = i18n.t("kpi.at_least", lg, n=shown)  # partly covered: the count is a floor
         delta = None
         if prev is None:
             change = compare = i18n.t("kpi.no_previous", lg)
@@ -496,12 +576,14 @@ def kpi_cards(k: dict | Query, f: Filters, page: bool = False) -> tuple[list[Kpi
             compare = i18n.t("kpi.vs_previous", lg, count=f.months, before=i18n.number(prev[field], lg, decimals))
             change = f"{delta} · {compare}"
         help_text = f"{i18n.t(help_key, lg)}\n\n{compare}".strip()
-        cards.append(KpiCard(field, i18n.t(label, lg), i18n.number(value, lg, decimals), change, delta, help_text))
+        cards.append(KpiCard(field, i18n.t(label, lg), shown, change, delta, help_text))
     notes = []
+    if any(v != "full" for v in levels.values()):
+        notes.append(i18n.t("kpi.partial_note", lg))
     if prev is None:
         p = f.previous()
         notes.append(i18n.t("kpi.no_previous_long", lg, period=i18n.period_label(p.start, p.end, lg)))
-    if k.get("year_only_in_period"):
+    if k.get("year_only_in_period") and f.time_grain != "year":  # (at year grain the chart draws them)
         notes.append(i18n.t("kpi.year_only_included", lg, count=k["year_only_in_period"]))
     if k.get("year_only_apart"):
         notes.append(i18n.t("caption.year_only", lg, count=k["year_only_apart"]))
@@ -510,56 +592,77 @@ def kpi_cards(k: dict | Query, f: Filters, page: bool = False) -> tuple[list[Kpi
     return cards, notes
 
 
-def _card(key: str, value: float | int, lg: str, help_key: str | None = None, decimals: int = 0) -> KpiCard:
-    return KpiCard(
-        key, i18n.t(key, lg), i18n.number(value, lg, decimals), help=i18n.t(help_key, lg) if help_key else ""
-    )
+def _card(
+    key: str, value: float | int, lg: str, help_key: str | None = None, decimals: int = 0, level: str = "full"
+) -> KpiCard:
+    """A kind page's card; ``level``: the coverage of the page's kind in the period (a floor unless full)."""
+    shown = i18n.number(value, lg, decimals)
+    if level != "full":
+        shown = i18n.t("kpi.at_least", lg, n=shown)
+    return KpiCard(key, i18n.t(key, lg), shown, help=i18n.t(help_key, lg) if help_key else "")
+
+
+def _level(k: dict, kind: str) -> str:
+    return (k.get("coverage") or {}).get(kind, "full")
 
 
 def assault_cards(k: dict, harm: dict[str, pd.DataFrame], f: Filters) -> list[KpiCard]:
     """The assaults page's cards; ``harm``: the ``injured`` and ``equipment`` breakdowns."""
     lg = f.lang
+    lvl = _level(k, "physical_assault")
     yes = {q: int(d.loc[d["key"] == "yes", "n"].sum()) if len(d) else 0 for q, d in harm.items()}
     return [
-        _card("kpi.assaults", k["assaults"], lg),
-        _card("assaults.people_assaulted", k["assaults_people"], lg),
-        _card("assaults.injured_yes", yes["injured"], lg, "assaults.stated_help"),
-        _card("assaults.equipment_yes", yes["equipment"], lg, "assaults.stated_help"),
+        _card("kpi.assaults", k["assaults"], lg, level=lvl),
+        _card("assaults.people_assaulted", k["assaults_people"], lg, level=lvl),
+        _card("assaults.injured_yes", yes["injured"], lg, "assaults.stated_help", level=lvl),
+        _card("assaults.equipment_yes", yes["equipment"], lg, "assaults.stated_help", level=lvl),
     ]
 
 
 def detention_cards(k: dict, days: dict, f: Filters) -> list[KpiCard]:
     """The detentions page's cards; ``days``: ``Query.detention_days``."""
     lg = f.lang
+    lvl = _level(k, "detention")
     return [
-        _card("kpi.detentions", k["detentions"], lg),
-        _card("detentions.people_detained", k["detentions_people"], lg),
-        _card("detentions.admin_days", days["days"], lg, "detentions.admin_days_help"),
-        _card("detentions.admin_no_days", days["without_days"], lg, "detentions.admin_no_days_help"),
+        _card("kpi.detentions", k["detentions"], lg, level=lvl),
+        _card("detentions.people_detained", k["detentions_people"], lg, level=lvl),
+        _card("detentions.admin_days", days["days"], lg, "detentions.admin_days_help", level=lvl),
+        _card("detentions.admin_no_days", days["without_days"], lg, "detentions.admin_no_days_help", level=lvl),
     ]
 
 
 def blocking_cards(k: dict, f: Filters) -> list[KpiCard]:
     lg = f.lang
+    lvl = _level(k, "website_blocking")
     return [
-        _card("kpi.websites_blocked", k["websites_blocked"], lg, "kpi.help_websites"),
-        _card("blockings.new_blocks", k["blocking_incidents"], lg),
-        _card("blockings.cyberattacks", k["cyberattacks"], lg),
+        _card("kpi.websites_blocked", k["websites_blocked"], lg, "kpi.help_websites", level=lvl),
+        _card("blockings.new_blocks", k["blocking_incidents"], lg, level=lvl),
+        _card("blockings.cyberattacks", k["cyberattacks"], lg, level=lvl),
     ]
 
 
 def court_cards(k: dict, fines: pd.DataFrame, f: Filters) -> list[list[KpiCard]]:
     """The court page's two rows of cards (decisions; prison years and fines)."""
     lg = f.lang
+    lvl = _level(k, "court_outcome")
     people = f.count == "people"
     n_fines = int(fines["fines"].sum()) if len(fines) else 0
     return [
         [
-            _card("court.decisions", k["court_outcomes"], lg),
-            _card("kpi.convictions", k["convictions_people" if people else "convictions"], lg, "kpi.help_convictions"),
-            _card("court.acquittals", k["acquittals"], lg, "court.help_acquittals"),
+            _card("court.decisions", k["court_outcomes"], lg, level=lvl),
+            _card(
+                "kpi.convictions",
+                k["convictions_people" if people else "convictions"],
+                lg,
+                "kpi.help_convictions",
+                level=lvl,
+            ),
+            _card("court.acquittals", k["acquittals"], lg, "court.help_acquittals", level=lvl),
         ],
-        [_card("kpi.prison_years", k["prison_years"], lg, "kpi.help_prison", 1), _card("court.fines", n_fines, lg)],
+        [
+            _card("kpi.prison_years", k["prison_years"], lg, "kpi.help_prison", 1, level=lvl),
+            _card("court.fines", n_fines, lg, level=lvl),
+        ],
     ]
 
 

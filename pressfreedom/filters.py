@@ -20,9 +20,13 @@ from pressfreedom import i18n
 from pressfreedom.vocab import CATEGORY, CATEGORY_SUBCATEGORY, LANGUAGES, PERPETRATOR, VICTIM_ROLE
 
 COUNT_MODES = ("incidents", "people")
+# Time grains of the by-time charts. "auto" picks what the period needs (``Filters.time_grain``):
+# months up to two years, quarters up to four, years beyond (a 12-year view is 12 bars, not 144).
+GRAINS = ("auto", "month", "quarter", "year")
+GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 # URL parameter names (short, stable: links are shared)
-P_FROM, P_TO, P_KIND, P_SUB, P_ROLE, P_OUTLET, P_LOC, P_PERP, P_COUNT, P_LANG = (
+P_FROM, P_TO, P_KIND, P_SUB, P_ROLE, P_OUTLET, P_LOC, P_PERP, P_COUNT, P_LANG, P_GRAIN = (
     "from",
     "to",
     "kind",
@@ -33,6 +37,7 @@ P_FROM, P_TO, P_KIND, P_SUB, P_ROLE, P_OUTLET, P_LOC, P_PERP, P_COUNT, P_LANG = 
     "perp",
     "count",
     "lang",
+    "grain",
 )
 
 
@@ -91,6 +96,7 @@ class Filters:
     perpetrators: tuple[str, ...] = ()
     count: str = "incidents"  # or "people"
     lang: str = "en"
+    grain: str = "auto"  # of the by-time charts: auto | month | quarter | year
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -104,11 +110,32 @@ class Filters:
             object.__setattr__(self, "count", "incidents")
         if self.lang not in LANGUAGES:
             object.__setattr__(self, "lang", "en")
+        if self.grain not in GRAINS:
+            object.__setattr__(self, "grain", "auto")
 
     # -- derived periods ---------------------------------------------------------------
     @property
     def months(self) -> int:
         return months_between(self.start, self.end)
+
+    @property
+    def time_grain(self) -> str:
+        """The grain the by-time charts use: the chosen one, or for "auto" months up to 24 months,
+        quarters up to 48, years beyond."""
+        if self.grain != "auto":
+            return self.grain
+        return "month" if self.months <= 24 else ("quarter" if self.months <= 48 else "year")
+
+    def periods(self) -> list[date]:
+        """The first day of every bar of the by-time charts (at ``time_grain``), the whole range
+        with the partial first and last grains included."""
+        step = GRAIN_MONTHS[self.time_grain]
+        first = date(self.start.year, (self.start.month - 1) // step * step + 1, 1)
+        out = []
+        while first <= self.end:
+            out.append(first)
+            first = add_months(first, step)
+        return out
 
     def previous(self) -> Filters:
         """The period of the same length just before this one (same other filters)."""
@@ -196,6 +223,7 @@ class Filters:
             P_PERP: ",".join(self.perpetrators),
             P_COUNT: self.count,
             P_LANG: self.lang,
+            P_GRAIN: "" if self.grain == "auto" else self.grain,
         }
         if defaults is not None:
             d = defaults.to_params()
@@ -244,6 +272,7 @@ class Filters:
             perpetrators=codes(P_PERP, PERPETRATOR.codes),
             count=params.get(P_COUNT) or defaults.count,
             lang=params.get(P_LANG) or defaults.lang,
+            grain=params.get(P_GRAIN) or defaults.grain,
         )
         return f.clamped(*span) if span else f
 

@@ -269,3 +269,22 @@ def money(amount: float | int, currency: str, lang: str = DEFAULT_LANG) -> str:
     return format_currency(
         rounded(amount, 0), currency, format="#,##0 ¤¤", locale=norm_lang(lang), currency_digits=False
     )
+
+
+def grain_label(d: date, grain: str, lang: str = DEFAULT_LANG, long: bool = False) -> str:
+    """A bar's period on a by-time axis: "Mar 2020" (month), "Q1 2020" / "I кв. 2020" (quarter),
+    "2020" (year)."""
+    if grain == "year":
+        return str(d.year)
+    if grain == "quarter":
+        names = t("chart.quarter_names", lang).split("|")  # 1–4, or I–IV as Russian and Azerbaijani write them
+        return t("chart.quarter", lang, q=names[(d.month - 1) // 3], year=d.year)
+    return month_label(d, lang, long=long)
+
+
+def grain_title(title: str, grain: str, lang: str = DEFAULT_LANG) -> str:
+    """A by-month chart's title said for its grain ("… by month" → "… by year")."""
+    if grain == "month":
+        return title
+    month_words, words = t("chart.per_month", lang), t(f"chart.per_{grain}", lang)
+    return title.replace(month_words, words)

@@ -43,16 +43,23 @@ def _values(incidents: pd.DataFrame, column: str) -> pd.Series:
     return incidents[column].astype(object).where(incidents[column].notna(), "unknown")
 
 
-def ids_by_month(incidents: pd.DataFrame, selected: list[list], column: str) -> set[str] | None:
-    """Incidents in the selected (month, key) bars of a by-month chart; None when nothing is selected."""
+def ids_by_month(incidents: pd.DataFrame, selected: list[list], column: str, grain: str = "month") -> set[str] | None:
+    """Incidents in the selected (bar, key) bars of a by-time chart (bars of a month, a quarter or a
+    year: ``grain``; a bar is named by its first day); None when nothing is selected. Year-only
+    incidents belong to a bar at year grain only, as the chart draws them."""
     if not selected:
         return None
     wanted = {(str(m)[:7], str(k)) for m, k in selected if k is not None}
     if incidents.empty:
         return set()
-    months = pd.to_datetime(incidents["date"]).dt.strftime("%Y-%m")
+    dates = pd.to_datetime(incidents["date"])
+    step = {"month": 1, "quarter": 3, "year": 12}[grain]
+    bars = [f"{d.year:04d}-{(d.month - 1) // step * step + 1:02d}" for d in dates]
     keys = _values(incidents, column).astype(str)
-    keep = [(m, k) in wanted and p != "year" for m, k, p in zip(months, keys, incidents["date_precision"], strict=True)]
+    keep = [
+        (b, k) in wanted and (p != "year" or grain == "year")
+        for b, k, p in zip(bars, keys, incidents["date_precision"], strict=True)
+    ]
     return set(incidents.loc[keep, "incident_id"])
 
 
@@ -112,7 +119,7 @@ def selection_words(selected: list[list], by: str, f: Filters, vocab: Vocabulary
     pairs = list(dict.fromkeys((str(m)[:10], k) for m, k in selected))
     parts = []
     for m, k in pairs[:6]:
-        month = i18n.month_label(date.fromisoformat(m), f.lang)
+        month = i18n.grain_label(date.fromisoformat(m), f.time_grain, f.lang)
         parts.append(month if k is None else f"{month} — {vocab.label(k, f.lang)}")
     if len(pairs) > 6:
         parts.append("…")

@@ -285,3 +285,44 @@ def test_months_in_lists_every_month_start_across_a_year_end():
     ]  # fmt: skip
     assert months_in(date(2020, 3, 31), date(2020, 3, 1)) == [date(2020, 3, 1)]
     assert months_in(date(2020, 3, 1), date(2020, 2, 1)) == []
+
+
+def test_the_time_grain_follows_the_period_unless_chosen_and_the_link_keeps_it():
+    one_year = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
+    three = Filters(start=date(2018, 1, 1), end=date(2020, 12, 31))
+    twelve = Filters(start=date(2014, 1, 1), end=date(2025, 12, 31))
+    assert (one_year.time_grain, three.time_grain, twelve.time_grain) == ("month", "quarter", "year")
+    assert len(twelve.periods()) == 12 and twelve.periods()[0] == date(2014, 1, 1)
+    # every bar of the range, the cut first and last quarters included
+    assert Filters(start=date(2019, 2, 1), end=date(2022, 5, 31)).periods()[:2] == [date(2019, 1, 1), date(2019, 4, 1)]
+    chosen = twelve.with_(grain="quarter")
+    assert chosen.time_grain == "quarter" and len(chosen.periods()) == 48
+    params = chosen.to_params(one_year)
+    assert params["grain"] == "quarter"
+    assert Filters.from_params(params, one_year).grain == "quarter"
+    assert "grain" not in twelve.to_params(one_year)  # auto is the default: not in the link
+    assert Filters.from_params({"grain": "decade"}, one_year).grain == "auto"
+
+
+def test_year_only_incidents_join_the_chart_at_year_grain_only(fixture_build):
+    from pressfreedom.query import Query
+    from pressfreedom.selection import ids_by_month
+
+    q = Query(fixture_build)
+    f = Filters(start=date(2019, 1, 1), end=date(2022, 12, 31))  # 48 months: quarters
+    quarters, years = q.by_period(f, "category"), q.by_period(f.with_(grain="year"), "category")
+    incidents = q.incidents(f)
+    year_only = int((incidents["date_precision"] == "year").sum())
+    assert year_only > 0
+    assert int(years["n"].sum()) == len(incidents)  # every incident of the period in its year
+    assert int(quarters["n"].sum()) == len(incidents) - year_only  # year-only ones apart
+    bar = [["2020-01-01", "court_outcome"]]
+    at_year = ids_by_month(incidents, bar, "category", "year")
+    at_month = ids_by_month(incidents, [["2020-01-01", "court_outcome"]], "category", "month")
+    court_2020 = set(
+        incidents.loc[
+            (incidents["category"] == "court_outcome") & (incidents["date"].map(lambda d: d.year) == 2020),
+            "incident_id",
+        ]
+    )
+    assert at_year == court_2020 and at_month < at_year

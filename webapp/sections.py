@@ -49,7 +49,7 @@ def incident_section(
 
 def monthly_chart(fig, f: Filters, by: str, key: str) -> list[list]:
     """Show a by-month stacked chart (a ``pressfreedom.figures`` figure); return the bars really selected."""
-    return selected_bars(app.chart(fig, key=key, select=True), app.data("monthly", f, by))
+    return selected_bars(app.chart(fig, key=key, select=True), app.data("by_period", f, by))
 
 
 HALF = 560  # expected width of a chart in one of two columns (wide layout)

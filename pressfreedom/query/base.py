@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -20,6 +20,7 @@ from pressfreedom.query.rules import (
     Coverage,
     _python_dates,
 )
+from pressfreedom.vocab import CATEGORY
 
 
 class QueryBase:
@@ -47,6 +48,8 @@ class QueryBase:
         }
         self._coverage: Coverage | None = None
         self._coverage_rows: tuple[tuple[date, date], ...] | None = None
+        self._coverage_kinds: tuple[tuple[str, str, date, date], ...] | None = None
+        self._tables = {n for n in TABLES + OPTIONAL_TABLES if (self.root / f"{n}.parquet").exists()}
         self._verdicts_ready = False
         self._overview_rows_ready = False
         self._build_locks = {name: threading.Lock() for name in ("rows", "verdicts", "blocks", "figures")}
@@ -131,14 +134,15 @@ class QueryBase:
         return self._coverage_rows
 
     def default_filters(self, lang: str = "en") -> Filters:
-        """The latest calendar year that a source monitors in full (the period most users ask about).
+        """The latest calendar year fully covered for every kind (a comprehensive review of it):
+        the period most users ask about, and one whose numbers are not a floor.
 
-        A source that covers a few days of a later year (one news item) does not make that year the
+        A source that covers a few days of a later year (one statement) does not make that year the
         default; when no year is covered in full, the latest covered year up to the coverage end.
         """
         cov = self.coverage()
         for year in range(cov.end.year, cov.start.year - 1, -1):
-            if cov.covers(date(year, 1, 1), date(year, 12, 31)):
+            if self.coverage_level(date(year, 1, 1), date(year, 12, 31)) == "full":
                 return Filters(start=date(year, 1, 1), end=date(year, 12, 31), lang=lang)
         start = max(date(cov.end.year, 1, 1), cov.start)
         return Filters(start=start, end=cov.end, lang=lang)
@@ -162,17 +166,56 @@ class QueryBase:
     def subcategory_options(self) -> list[str]:
         return [r[0] for r in self.rows("SELECT DISTINCT category || '.' || subcategory FROM incidents ORDER BY 1")]
 
+    def coverage_rows(self) -> tuple[tuple[str, str, date, date], ...]:
+        """What each source covers: (category, coverage_type, start, end), from the ``coverage``
+        table; a build without it (older builds, fixtures) takes each source's stated monitored
+        period as a comprehensive review of every kind (the rule before the table existed)."""
+        if self._coverage_kinds is None:
+            rows: list = []
+            if "coverage" in self._tables:
+                rows = self.rows(
+                    "SELECT category, coverage_type, period_start, period_end FROM coverage "
+                    "WHERE period_start IS NOT NULL AND period_end IS NOT NULL ORDER BY 3, 4, 1, 2"
+                )
+            if not rows:
+                rows = [(c, "comprehensive_review", s, e) for s, e in self._source_coverage() for c in CATEGORY.codes]
+            self._coverage_kinds = tuple(rows)
+        return self._coverage_kinds
+
+    def coverage_level(self, start: date, end: date, categories: tuple[str, ...] = ()) -> str:
+        """How completely the sources cover [start, end] for the kinds (all when empty):
+        ``full`` when comprehensive reviews cover every day of it for every kind; ``partial``
+        when some source covers some of it (case statements, prisoner lists, or a review of part
+        of it): counts are then a floor ("at least"); ``none`` when no source covers any of it."""
+        cats = tuple(categories) or CATEGORY.codes
+        rows = self.coverage_rows()
+        full = all(
+            _chain_covers([(s, e) for c, t, s, e in rows if c == cat and t == "comprehensive_review"], start, end)
+            for cat in cats
+        )
+        if full:
+            return "full"
+        if any(c in cats and s <= end and e >= start for c, _t, s, e in rows):
+            return "partial"
+        return "none"
+
     def comparable(self, f: Filters) -> bool:
         """Whether the previous period of the same length can be compared with this one.
 
-        Only when every source that monitors any part of either period monitors both periods in
-        full: otherwise a change could come from what was monitored, not from what happened.
+        Only when both periods are fully covered for the kinds shown, and every comprehensive
+        review that covers any part of either period covers both in full: otherwise a change could
+        come from what was monitored, not from what happened.
         """
         prev = f.previous()
-        rows = [(s, e) for s, e in self._source_coverage() if s <= f.end and e >= prev.start]
-        if not rows:
+        cats = tuple(f.categories) or CATEGORY.codes
+        if self.coverage_level(prev.start, f.end, cats) != "full":
             return False
-        return all(s <= prev.start and e >= f.end for s, e in rows)
+        rows = [
+            (s, e)
+            for c, t, s, e in self.coverage_rows()
+            if c in cats and t == "comprehensive_review" and s <= f.end and e >= prev.start
+        ]
+        return bool(rows) and all(s <= prev.start and e >= f.end for s, e in rows)
 
     # -- incident lists ---------------------------------------------------------------
     def _detail_sql(self, where: str, order: str = "i.date DESC, i.incident_id") -> str:
@@ -261,3 +304,15 @@ class QueryBase:
         if name not in TABLES + OPTIONAL_TABLES:
             raise ValueError(name)
         return self.root / f"{name}.parquet"
+
+
+def _chain_covers(intervals: list[tuple[date, date]], start: date, end: date) -> bool:
+    """Whether the intervals (which may chain: one ends the day before the next starts) cover
+    every day of [start, end]."""
+    day = start
+    for s, e in sorted(intervals):
+        if s <= day <= e:
+            day = e + timedelta(days=1)
+        if day > end:
+            return True
+    return day > end

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from pressfreedom.filters import Filters, precise_end
@@ -175,3 +177,47 @@ class CourtQueries:
             """,
             params,
         )
+
+    def offences_by_year(self, f: Filters) -> pd.DataFrame:
+        """Which offences journalists and others are charged with, per year of the period: each person
+        (else the incident, for an unnamed group) counts once per year and offence, whatever the number
+        of arrests, extensions and verdicts that name it. Detentions and court
+        decisions of the selection with an ``offence`` recorded; ``not_criminal`` (lawsuits, claims,
+        block requests) kept apart by its own code.
+
+        Columns: month (the year's first day), key (offence code), n — every year of the period,
+        zeros included, like ``by_period`` at year grain (with the ``coverage`` of detentions and court outcomes).
+        """
+        where, params = f.with_(categories=("detention", "court_outcome"), subcategories=()).where("i")
+        counts = self.df(
+            f"""
+            WITH charged AS (
+              SELECT i.incident_id, i.date, coalesce(i.person_id, i.incident_id) AS case_key, k.offence
+              FROM incidents i JOIN detentions k ON k.incident_id = i.incident_id WHERE {where}
+              UNION ALL
+              SELECT i.incident_id, i.date, coalesce(i.person_id, i.incident_id) AS case_key, k.offence
+              FROM incidents i JOIN court_outcomes k ON k.incident_id = i.incident_id WHERE {where}
+            )
+            SELECT date_trunc('year', date)::DATE AS month, o AS key, count(DISTINCT case_key) AS n
+            FROM (SELECT date, case_key, unnest(offence) AS o FROM charged WHERE len(offence) > 0)
+            GROUP BY ALL
+            """,
+            params + params,
+        )
+        years = f.with_(grain="year").periods()
+        pairs = {(m, k): n for m, k, n in zip(counts["month"], counts["key"], counts["n"], strict=True)}
+        keys = sorted({k for _, k in pairs})
+        out = pd.DataFrame(
+            {
+                "month": [m for m in years for _ in keys] or years,
+                "key": pd.array([k for _ in years for k in keys] or [None] * len(years), dtype="str"),
+                "n": [int(pairs.get((m, k), 0)) for m in years for k in keys] or [0] * len(years),
+            }
+        )
+        level = {
+            m: self.coverage_level(max(m, f.start), min(date(m.year, 12, 31), f.end), ("detention", "court_outcome"))
+            for m in years
+        }
+        out["coverage"] = [level[m] for m in out["month"]]
+        out["monitored"] = out["coverage"] != "none"
+        return out

@@ -17,6 +17,7 @@ from pressfreedom.query.rules import (
     _num,
     _result_frame,
 )
+from pressfreedom.vocab import CATEGORY
 
 
 class KpiQueries:
@@ -155,6 +156,12 @@ class KpiQueries:
         current["previous"] = one(1, prev_f) if comparable else None
         current["comparable"] = comparable
         current["year_only_apart"] = int(val("kpis", 2, "incidents"))
+        # how completely the sources cover the period, for the kinds shown and for each kind: a KPI
+        # over a period not fully covered is a floor ("at least")
+        kinds = tuple(f.categories)
+        current["coverage"] = {"": self.coverage_level(f.start, f.end, kinds)} | {
+            c: self.coverage_level(f.start, f.end, (c,)) for c in CATEGORY.codes
+        }
         return current
 
     def _scan_sql(self, f: Filters, comparable: bool, parts: frozenset[str]) -> tuple[str, list]:
