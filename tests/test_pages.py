@@ -96,7 +96,7 @@ def test_overview_kpis_equal_independent_counts(open_app, fixture_build):
     assert m["Incidents"] == str(len(in_2020))
     assert m["Physical assaults"] == str(int((in_2020["category"] == "physical_assault").sum()))
     assert m["Detentions"] == str(int((in_2020["category"] == "detention").sum()))
-    assert (m["Websites blocked at period end"], m["Convictions"], m["Prison sentences (years)"]) == ("1", "2", "4.3")
+    assert (m["Domains and platforms blocked at period end"], m["Convictions"], m["Prison sentences (years)"]) == ("1", "2", "4.3")
 
 
 def test_people_page_finds_a_spelling_variant_and_draws_one_timeline(open_app):
@@ -367,3 +367,13 @@ def test_a_long_incident_list_shows_its_newest_rows_and_says_so(open_app, fixtur
     said = [c.value for c in at.caption]
     assert i18n.t("list.first", "en", count=len(newest), shown="3") in said
     assert i18n.t("list.first_only", "en", count=len(newest), shown="3") in said  # the "all incidents" card
+
+
+def test_the_build_line_shows_no_markdown_asterisks(open_app):
+    """The catalogue's text is shown as plain text (data-derived values are escaped): a ``**`` in the
+    catalogue came out literally as ``**build**`` (seen on the Data & methodology page)."""
+    at = open_app(STATES["full"])
+    at.switch_page("pages/methodology.py").run()
+    build = [m.value for m in at.markdown if "UTC" in m.value]
+    assert build, [m.value for m in at.markdown][:5]
+    assert not any("**" in line.replace("\\", "") for line in build), build  # "\*\*" shows as "**"
