@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pressfreedom import charts, i18n, selection
+from pressfreedom import charts, figures, i18n, selection
 from pressfreedom.vocab import VICTIM_ROLE
 from webapp import app, sections
 
@@ -11,11 +11,37 @@ lg = f.lang
 st.header(i18n.t("page.people", lg))
 st.caption(i18n.t("people.intro", lg))
 
-# 1. select: a name or outlet, in any spelling the documents use
+# 1. select: a name or outlet, in any spelling the documents use — or a row of the list below
 text = st.text_input(i18n.t("people.search", lg), key=app.PERSON_KEY, placeholder=i18n.t("people.placeholder", lg))
 matches = app.data("search", f, text) if text else None
 if not text:
-    st.info(i18n.t("people.hint", lg))
+    # everyone with incidents in the selection (the toggle widens it to all dates and kinds)
+    st.caption(i18n.t("people.hint", lg))
+    wide = st.toggle(i18n.t("people.within_filters", lg), value=True, key="people-list-within") is False
+    people = app.data("people_list", f, wide)
+    st.subheader(i18n.t("people.list_title", lg))
+    scope = (
+        i18n.t("people.list_all_dates", lg) if wide else f.caption(int(people["incidents"].sum()) if len(people) else 0)
+    )
+    st.caption(app.plain(i18n.t("people.list_caption", lg, count=len(people), scope=scope)))
+    shown = figures.people_table(app.shown_rows(people, downloads=False), lg)
+    if shown.empty:
+        st.info(i18n.t("people.list_none", lg))
+    else:
+
+        def open_row() -> None:  # a chosen row puts its name in the search, which the link keeps
+            rows = st.session_state["people-list"].selection.rows
+            if rows:
+                st.session_state[app.PERSON_KEY] = str(people.iloc[rows[0]]["name"])
+
+        app.table(
+            shown,
+            hide_index=True,
+            width="stretch",
+            key="people-list",
+            on_select=open_row,
+            selection_mode="single-row",
+        )
 elif matches is None or matches.empty:
     st.info(i18n.t("people.no_match", lg, text=text))
 else:

@@ -41,6 +41,7 @@ from pressfreedom.vocab import (
     DETENTION_TYPE,
     OFFENCE,
     OUTCOME,
+    VICTIM_ROLE,
     Vocabulary,
 )
 
@@ -787,3 +788,33 @@ def filters_text(f: Filters) -> str:
     if f.is_whole_dataset():
         parts.append(i18n.t("report.whole_dataset", f.lang))
     return " · ".join(parts)
+
+
+# -- people & cases -------------------------------------------------------------------------------
+
+
+def people_table(people: pd.DataFrame, lg: str) -> pd.DataFrame:
+    """The People & cases list as shown (``Query.people_list``): name, role, outlet, incidents in
+    all and per kind, first and latest date at their precision — labels in the page's language,
+    numbers as numbers (the table sorts them)."""
+    if people is None or people.empty:
+        return pd.DataFrame()
+    t = lambda key: i18n.t(key, lg)  # noqa: E731 - short local alias
+    cols: dict[str, list] = {
+        t("people.col_name"): list(people["name"]),
+        t("people.col_role"): [
+            VICTIM_ROLE.label(r, lg) if k == "person" else t("people.outlet")
+            for k, r in zip(people["kind"], people["role"], strict=True)
+        ],
+        t("people.col_outlet"): [o if isinstance(o, str) else "" for o in people["outlet"]],
+        t("people.col_incidents"): [int(n) for n in people["incidents"]],
+    }
+    for kind in CATEGORY.codes:
+        cols[CATEGORY.label(kind, lg)] = [int(n) for n in people[kind]]
+    cols[t("people.col_first")] = [
+        i18n.date_with_precision(d, p, lg) for d, p in zip(people["first"], people["first_precision"], strict=True)
+    ]
+    cols[t("people.col_latest")] = [
+        i18n.date_with_precision(d, p, lg) for d, p in zip(people["latest"], people["latest_precision"], strict=True)
+    ]
+    return pd.DataFrame(cols)

@@ -381,3 +381,23 @@ def test_the_build_line_shows_no_markdown_asterisks(open_app):
     build = [m.value for m in at.markdown if "UTC" in m.value]
     assert build, [m.value for m in at.markdown][:5]
     assert not any("**" in line.replace("\\", "") for line in build), build  # "\*\*" shows as "**"
+
+
+def test_people_and_cases_opens_with_everyone_in_the_selection(open_app, fixture_build):
+    """No empty page with a search box: the list of every person and outlet with incidents in the
+    sidebar's selection (most first); the toggle widens it to all dates; a name opens the timeline."""
+    at = open_app(STATES["full"])
+    at.switch_page("pages/people.py").run()
+    assert not at.exception
+    lists = [d.value for d in at.dataframe if i18n.t("people.col_name", "en") in d.value.columns]
+    assert lists, [d.value.columns.tolist() for d in at.dataframe]
+    names = list(lists[0][i18n.t("people.col_name", "en")])
+    expected = Query(fixture_build).people_list(Filters(start=date(2019, 1, 1), end=date(2020, 12, 31)))
+    assert names == list(expected["name"]) and "Fixture Person A" in names
+    assert lists[0][i18n.t("people.col_incidents", "en")].tolist() == sorted(expected["incidents"], reverse=True)
+    at.toggle(key="people-list-within").set_value(False).run()
+    wide = [d.value for d in at.dataframe if i18n.t("people.col_name", "en") in d.value.columns][0]
+    assert len(wide) >= len(names)
+    at.text_input(key="pfd_person").set_value("Fixture Person A").run()
+    assert not at.exception
+    assert "person" in chart_keys(at)  # the timeline of the one match

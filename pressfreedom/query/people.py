@@ -64,3 +64,40 @@ class PeopleQueries:
             cond, params = f"{cond} AND {where}", params + fparams
         order = "i.date, CASE i.date_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END, i.incident_id"
         return self.df(self._detail_sql(cond, order), params)
+
+    def people_list(self, f: Filters, all_dates: bool = False) -> pd.DataFrame:
+        """Every person or outlet with incidents in the selection (``all_dates``: any date and kind,
+        the other sidebar filters ignored too, as the timeline's toggle): one row each, most
+        incidents first.
+
+        Columns: kind ("person" / "outlet"), key (person_id or outlet name), name, role, outlet (the
+        outlet their incidents name most often), incidents, one count per kind (physical_assault,
+        detention, website_blocking, court_outcome), first and latest (dates) with their precision.
+        Withheld (confidential) rows name no one and are left out."""
+        where, params = ("TRUE", []) if all_dates else f.where("i")
+        kinds = ("physical_assault", "detention", "website_blocking", "court_outcome")
+        per_kind = ", ".join(f"count(*) FILTER (WHERE i.category = '{k}') AS {k}" for k in kinds)
+        rows = self.df(
+            f"""
+            WITH sel AS (SELECT * FROM incidents i WHERE {where} AND coalesce(i.victim, '') <> '{WITHHELD}'),
+            named AS (
+              SELECT 'person' AS kind, i.person_id AS key, i.* FROM sel i WHERE i.person_id IS NOT NULL
+              UNION ALL BY NAME
+              SELECT 'outlet' AS kind, i.outlet AS key, i.* FROM sel i
+              WHERE i.outlet IS NOT NULL AND i.outlet <> '{WITHHELD}'
+                AND i.outlet NOT IN (SELECT name FROM people WHERE role IN ('media_outlet', 'website'))
+            )
+            SELECT i.kind, i.key,
+              coalesce(any_value(p.name), i.key) AS name,
+              coalesce(any_value(p.role), 'media_outlet') AS role,
+              mode(i.outlet) FILTER (WHERE i.kind = 'person') AS outlet,
+              count(*) AS incidents, {per_kind},
+              min(i.date) AS first, arg_min(i.date_precision, i.date) AS first_precision,
+              max(i.date) AS latest, arg_max(i.date_precision, i.date) AS latest_precision
+            FROM named i LEFT JOIN people p ON i.kind = 'person' AND p.person_id = i.key
+            GROUP BY i.kind, i.key
+            ORDER BY incidents DESC, name
+            """,
+            params,
+        )
+        return rows
