@@ -48,5 +48,8 @@ st.caption(i18n.t("context.citizenlab_licence", lg))
 # 4. OONI: anomaly and confirmed shares by month beside the documented blocking periods
 st.subheader(i18n.t("context.ooni_title", lg))
 monthly = app.cached_context("ooni_monthly")
-intervals = app.cached_context("blocking_intervals")
-app.chart(app.builder(charts_third_party.ooni_blocking_figure, monthly, intervals, lg), key="chart-ooni")
+if monthly.empty:  # say what the chart would show and how to add the data; no empty chart frame
+    st.info(i18n.t("context_chart.ooni_caption", lg) + " " + i18n.t("context_chart.ooni_empty", lg))
+else:
+    intervals = app.cached_context("blocking_intervals")
+    app.chart(app.builder(charts_third_party.ooni_blocking_figure, monthly, intervals, lg), key="chart-ooni")

@@ -401,3 +401,12 @@ def test_people_and_cases_opens_with_everyone_in_the_selection(open_app, fixture
     at.text_input(key="pfd_person").set_value("Fixture Person A").run()
     assert not at.exception
     assert "person" in chart_keys(at)  # the timeline of the one match
+
+
+def test_the_context_page_without_ooni_data_says_what_is_missing_without_an_empty_chart(open_app):
+    at = open_app(STATES["full"])  # the fixture build has no OONI measurements
+    at.switch_page("pages/third_party.py").run()
+    assert not at.exception
+    assert "ooni" not in chart_keys(at)
+    said = [i.value for i in at.info]
+    assert any(i18n.t("context_chart.ooni_empty", "en") in x for x in said), said
