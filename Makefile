@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: help venv data run test lint format bench report clean
+.PHONY: help venv data run test lint format bench bench-ui report clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test: data lint ## set up, then the whole suite (lint, format check, pytest incl
 
 bench: venv ## benchmark (not part of the test suite): make bench ROWS=1000000
 	$(BIN)/python -m bench --rows $${ROWS:-1000000}
+
+bench-ui: data ## browser benchmark vs a hello-world app (not in the tests): make bench-ui [ROWS=100000] [REPEAT=5]
+	$(BIN)/python -m bench ui $${ROWS:+--rows $$ROWS} --repeat $${REPEAT:-5}
 
 report: data ## offline report + slide deck for the default period into out/
 	$(BIN)/python -m report --lang $${LANG_CODE:-en} --out out
