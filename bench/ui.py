@@ -565,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("--pages must name the overview and at least one other page")
         loads = [load_average()]
         times = {"reference": {}, "dashboard": {}}
+        per_repeat: list[dict] = []  # the ratios within each repeat: how much they move with the load
         with sync_playwright() as pw:
             browser = launch_chromium(pw.chromium, timeout=args.timeout * 1000)
             result["machine"] = machine(browser.version)
@@ -604,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
                     for s in sessions:
                         for name, values in s.times.items():
                             times[s.spec.name].setdefault(name, []).extend(values)
+                    per_repeat.append(
+                        ratios(summarise(by_name["reference"].times), summarise(by_name["dashboard"].times))
+                    )
                     loads.append(load_average())
             finally:
                 browser.close()
@@ -616,6 +620,9 @@ def main(argv: list[str] | None = None) -> int:
         reference=ref,
         dashboard=dash,
         ratios=r,
+        ratios_by_repeat={
+            name: spread([x[name] for x in per_repeat if x.get(name) is not None]) for name in r if r[name] is not None
+        },
         load_average_1m={
             "min": min(x[0] for x in loads),
             "max": max(x[0] for x in loads),
