@@ -188,10 +188,11 @@ def dashboard_spec(processed_dir: Path, only: list[str] | None = None) -> AppSpe
 class Server:
     """``streamlit run <script>`` on 127.0.0.1:<free port>, in its own process group, stopped by its PID."""
 
-    def __init__(self, spec: AppSpec, log_path: Path):
+    def __init__(self, spec: AppSpec, log_path: Path, launcher: list[str] | None = None):
         from tools.concurrency import free_port
 
         self.spec = spec
+        self.launcher = launcher or ["-m", "streamlit"]  # e.g. a script that wraps streamlit (profiling)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -205,8 +206,7 @@ class Server:
             env["PFD_PROCESSED_DIR"] = str(self.spec.processed_dir)
         cmd = [
             sys.executable,
-            "-m",
-            "streamlit",
+            *self.launcher,
             "run",
             str(self.spec.script.relative_to(ROOT)),
             "--server.headless",
