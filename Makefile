@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: help venv dev data run check test test-shared lint format bench report clean
+.PHONY: help venv dev data run check test test-shared lint format bench bench-ui report clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ test-shared: dev data ## only the tests that read ../shared (dataset audit, impo
 
 bench: $(BIN)/.installed-bench ## benchmark (not part of the test suite): make bench ROWS=1000000
 	$(BIN)/python -m bench --rows $${ROWS:-1000000}
+
+bench-ui: dev data ## browser benchmark vs a hello-world app (not in the tests): make bench-ui [ROWS=100000] [REPEAT=5]
+	$(BIN)/python -m bench ui $${ROWS:+--rows $$ROWS} --repeat $${REPEAT:-5}
 
 report: data ## offline report + slide deck for the default period into out/
 	$(BIN)/python -m report --lang $${LANG_CODE:-en} --out out

@@ -1,5 +1,7 @@
 """`python -m bench [--rows N] [--json]`: the ETL and the overview, each as a ratio to a floor.
 
+(`python -m bench ui [--rows N] [--repeat K]` is the browser benchmark: bench/ui.py.)
+
 Every figure is measured in the same run as its floor so that the ratios hold on a noisy
 machine. Synthetic input only (``bench.synth``), written to a temp folder, never data/raw.
 See docs/performance.md for the figures and how to read them.
@@ -307,7 +309,16 @@ def machine() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["ui"]:  # the browser benchmark (bench/ui.py): its own flags
+        from bench import ui
+
+        return ui.main(argv[1:])
+    ap = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.split("\n")[0],
+        epilog="python -m bench ui [--rows N] [--repeat K]: the browser benchmark (see bench/ui.py)",
+    )
     ap.add_argument("--rows", type=int, default=1_000_000, help="synthetic incidents (default 1,000,000)")
     ap.add_argument("--json", action="store_true", help="print only the JSON")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each subprocess (best kept)")

@@ -44,9 +44,16 @@ def _blank_unless(mask: np.ndarray, values: pa.Array) -> pa.Array:
     return pc.if_else(pa.array(mask), values, pa.scalar("", pa.string()))
 
 
-def _dates(rng: np.random.Generator, n: int, precision_forms: bool = True) -> tuple[pa.Array, np.ndarray]:
-    """Dates 2000–2024 in the accepted written forms; returns (text, day numbers since epoch)."""
-    days = rng.integers(np.datetime64("2000-01-01").astype(int), np.datetime64("2024-12-31").astype(int), size=n)
+# the years the synthetic incidents span (``generate(..., first_year=2015)`` gives a ten-year build)
+FIRST_YEAR, LAST_YEAR = 2000, 2024
+
+
+def _dates(
+    rng: np.random.Generator, n: int, precision_forms: bool = True, first_year: int = FIRST_YEAR
+) -> tuple[pa.Array, np.ndarray]:
+    """Dates first_year–2024 in the accepted written forms; returns (text, day numbers since epoch)."""
+    lo = np.datetime64(f"{first_year}-01-01").astype(int)
+    days = rng.integers(lo, np.datetime64(f"{LAST_YEAR}-12-31").astype(int), size=n)
     iso = pa.array(days.astype("datetime64[D]")).cast(pa.string())
     if not precision_forms:
         return iso, days
@@ -79,11 +86,19 @@ def _plant(rng: np.random.Generator, table: dict[str, pa.Array], n: int, bad_sha
     table["group_size"] = pc.if_else(m, pa.scalar("-3"), table["group_size"])
 
 
-def incident_table(name: str, n: int, start: int, n_people: int, rng: np.random.Generator, bad_share: float) -> dict:
+def incident_table(
+    name: str,
+    n: int,
+    start: int,
+    n_people: int,
+    rng: np.random.Generator,
+    bad_share: float,
+    first_year: int = FIRST_YEAR,
+) -> dict:
     spec = BY_NAME[name]
     numbers = np.arange(start, start + n)
     ids = _ids(PREFIX[name] + "-", numbers, 7)
-    date, days = _dates(rng, n)
+    date, days = _dates(rng, n, first_year=first_year)
     person = rng.integers(1, n_people + 1, size=n)
     named = rng.random(n) < 0.8
     pid = _ids("SP-", person, 6)
@@ -159,18 +174,18 @@ def incident_table(name: str, n: int, start: int, n_people: int, rng: np.random.
     return {c: t[c] for c in spec.column_names}
 
 
-def reference_tables(n_people: int, rng: np.random.Generator) -> dict[str, dict]:
+def reference_tables(n_people: int, rng: np.random.Generator, first_year: int = FIRST_YEAR) -> dict[str, dict]:
     s = np.arange(1, N_SOURCES + 1)
     sid = _ids("SRC-", s, 4)
     sources = {
         "source_id": sid,
         "title": _cat("Synthetic report ", sid),
         "publisher": _ids("Synthetic Publisher ", rng.integers(1, 30, size=N_SOURCES), 2),
-        "published_on": _dates(rng, N_SOURCES, precision_forms=False)[0],
+        "published_on": _dates(rng, N_SOURCES, precision_forms=False, first_year=first_year)[0],
         "url": _cat("https://synthetic.example/", sid),
         "language": _choice(rng, ["en", "ru", "az"], N_SOURCES),
-        "coverage_start": pa.array(["2000-01-01"] * N_SOURCES),
-        "coverage_end": pa.array(["2024-12-31"] * N_SOURCES),
+        "coverage_start": pa.array([f"{first_year}-01-01"] * N_SOURCES),
+        "coverage_end": pa.array([f"{LAST_YEAR}-12-31"] * N_SOURCES),
         "licence": pa.array([""] * N_SOURCES),
         "notes": pa.array([""] * N_SOURCES),
     }
@@ -183,7 +198,7 @@ def reference_tables(n_people: int, rng: np.random.Generator) -> dict[str, dict]
         "notes": pa.array([""] * n_people),
     }
     f = np.arange(1, N_FIGURES + 1)
-    start, days = _dates(rng, N_FIGURES, precision_forms=False)
+    start, days = _dates(rng, N_FIGURES, precision_forms=False, first_year=first_year)
     figures = {
         "figure_id": _ids("FIG-", f, 4),
         "source_id": _ids("SRC-", rng.integers(1, N_SOURCES + 1, size=N_FIGURES), 4),
@@ -200,7 +215,7 @@ def reference_tables(n_people: int, rng: np.random.Generator) -> dict[str, dict]
         "notes": pa.array([""] * N_FIGURES),
     }
     e = np.arange(1, N_EVENTS + 1)
-    estart, edays = _dates(rng, N_EVENTS, precision_forms=False)
+    estart, edays = _dates(rng, N_EVENTS, precision_forms=False, first_year=first_year)
     events = {
         "event_id": _ids("EV-", e, 3),
         "kind": _choice(rng, V.EVENT_KIND.codes, N_EVENTS),
@@ -221,16 +236,22 @@ def table_counts(n: int) -> dict[str, int]:
     return counts
 
 
-def generate(out_dir: Path, n: int, seed: int = 20201127, bad_share: float = 0.001) -> dict[str, int]:
-    """Write the eight input CSVs for ``n`` incidents into ``out_dir``; return rows per table."""
+def generate(
+    out_dir: Path, n: int, seed: int = 20201127, bad_share: float = 0.001, first_year: int = FIRST_YEAR
+) -> dict[str, int]:
+    """Write the eight input CSVs for ``n`` incidents into ``out_dir``; return rows per table.
+
+    Incidents, sources' coverage, published figures and events fall in ``first_year``–2024
+    (2000–2024 by default; the UI benchmark uses ten years, 2015–2024).
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     n_people = max(10, n // 10)
-    tables = reference_tables(n_people, rng)
+    tables = reference_tables(n_people, rng, first_year)
     start = 1
     for name, count in table_counts(n).items():
-        tables[name] = incident_table(name, count, start, n_people, rng, bad_share)
+        tables[name] = incident_table(name, count, start, n_people, rng, bad_share, first_year)
         start += count
     written = {}
     for name, cols in tables.items():
