@@ -4,18 +4,14 @@ what each contributed, the build's manifest, full downloads, translations awaiti
 import pandas as pd
 import streamlit as st
 
-from pressfreedom import downloads, i18n
+from pressfreedom import downloads, i18n, wording
 from pressfreedom.config import load_config
-from pressfreedom.query import COUNTING_RULES, DECISIVE_OUTCOMES
 from pressfreedom.vocab import (
     ALL,
-    BLOCKING_TYPE,
     CATEGORY,
     CATEGORY_SUBCATEGORY,
     LANGUAGES,
-    OUTCOME,
     SOURCE_LANGUAGE,
-    VICTIM_ROLE,
 )
 from webapp import app, presentation
 
@@ -27,34 +23,9 @@ st.header(i18n.t("page.methodology", lg))
 st.caption(i18n.t("method.intro", lg))
 
 
-def labels(vocab, codes) -> str:
-    """Labels of a set of codes in the vocabulary's own order (so the text follows the declaration)."""
-    return ", ".join(vocab.label(c, lg) for c in vocab.codes if c in codes)
-
-
-# 1. counting rules — rendered from the declared sets, never a second copy
+# 1. counting rules — rendered from the declared sets, never a second copy (the report shows the same list)
 st.subheader(i18n.t("method.rules_title", lg))
-rules = COUNTING_RULES
-non_decisive = [c for c in OUTCOME.codes if c not in DECISIVE_OUTCOMES]
-paragraphs = [
-    i18n.t("method.rule_period", lg),
-    i18n.t("method.rule_unmonitored", lg),
-    i18n.t("method.rule_people", lg),
-    i18n.t(
-        "method.rule_convictions",
-        lg,
-        convictions=labels(OUTCOME, rules.conviction_outcomes),
-        acquittals=labels(OUTCOME, rules.acquittal_outcomes),
-        replacing=labels(OUTCOME, rules.replacing_outcomes),
-        other=labels(OUTCOME, non_decisive),
-    ),
-    i18n.t("method.rule_prison", lg, custodial=labels(OUTCOME, rules.custodial_outcomes)),
-    i18n.t("method.rule_blocks", lg, apart=labels(BLOCKING_TYPE, rules.not_a_block)),
-    i18n.t("method.rule_comparison", lg),
-    i18n.t("method.rule_published", lg),
-    i18n.t("method.rule_outlets", lg, roles=labels(VICTIM_ROLE, rules.outlet_roles)),
-    i18n.t("method.rule_confidential", lg),
-]
+paragraphs = wording.counting_rules(lg)
 for p in paragraphs:
     st.markdown(f"- {app.plain(p)}")
 

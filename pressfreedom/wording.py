@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from pressfreedom import i18n
-from pressfreedom.vocab import QUALIFIER
+from pressfreedom.query.rules import COUNTING_RULES, DECISIVE_OUTCOMES
+from pressfreedom.vocab import BLOCKING_TYPE, OUTCOME, QUALIFIER, VICTIM_ROLE, Vocabulary
 
 _AZ_BACK_VOWEL_ENDINGS = {  # last number word → does it take -dan (back vowel) rather than -dən?
     0: True,  # sıfır
@@ -114,3 +115,33 @@ def span_label(start: date, end: date, lang: str) -> str:
     if start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]:
         return i18n.period_label(start, end, lang)
     return f"{i18n.day_label(start, lang)} – {i18n.day_label(end, lang)}"
+
+
+def _labels(vocab: Vocabulary, codes, lang: str) -> str:
+    return ", ".join(vocab.label(c, lang) for c in vocab.codes if c in codes)
+
+
+def counting_rules(lang: str) -> list[str]:
+    """The counting rules in words, rendered from the declared sets (``COUNTING_RULES``): the
+    methodology page and the report show this one list."""
+    rules = COUNTING_RULES
+    other = [c for c in OUTCOME.codes if c not in DECISIVE_OUTCOMES]
+    return [
+        i18n.t("method.rule_period", lang),
+        i18n.t("method.rule_unmonitored", lang),
+        i18n.t("method.rule_people", lang),
+        i18n.t(
+            "method.rule_convictions",
+            lang,
+            convictions=_labels(OUTCOME, rules.conviction_outcomes, lang),
+            acquittals=_labels(OUTCOME, rules.acquittal_outcomes, lang),
+            replacing=_labels(OUTCOME, rules.replacing_outcomes, lang),
+            other=_labels(OUTCOME, other, lang),
+        ),
+        i18n.t("method.rule_prison", lang, custodial=_labels(OUTCOME, rules.custodial_outcomes, lang)),
+        i18n.t("method.rule_blocks", lang, apart=_labels(BLOCKING_TYPE, rules.not_a_block, lang)),
+        i18n.t("method.rule_comparison", lang),
+        i18n.t("method.rule_published", lang),
+        i18n.t("method.rule_outlets", lang, roles=_labels(VICTIM_ROLE, rules.outlet_roles, lang)),
+        i18n.t("method.rule_confidential", lang),
+    ]

@@ -12,50 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pressfreedom import chart_images, i18n
+from pressfreedom import chart_images, i18n, wording
 from pressfreedom.config import load_config
 from pressfreedom.documents import report_html as html
 from pressfreedom.documents import slides as deck
 from pressfreedom.figures import KeyFigure, cited_sources, filters_text, key_figures, kpi_cards, published_rows
 from pressfreedom.filters import Filters
-from pressfreedom.query import COUNTING_RULES, DECISIVE_OUTCOMES, Query
+from pressfreedom.query import Query
 from pressfreedom.vocab import ALL as VOCABULARIES
-from pressfreedom.vocab import BLOCKING_TYPE, OUTCOME, VICTIM_ROLE, Vocabulary
 
 MAX_REPORT_BYTES = 6 * 1024 * 1024
 
 
 def generated_line(query: Query, lang: str, today: date | None = None) -> str:
     return i18n.t("report.generated", lang, date=i18n.day_label(today or date.today(), lang), build=query.build_id)
-
-
-def _labels(vocab: Vocabulary, codes, lang: str) -> str:
-    return ", ".join(vocab.label(c, lang) for c in vocab.codes if c in codes)
-
-
-def methodology(lang: str) -> list[str]:
-    """The counting rules as the methodology page words them, from ``COUNTING_RULES``."""
-    rules = COUNTING_RULES
-    other = [c for c in OUTCOME.codes if c not in DECISIVE_OUTCOMES]
-    return [
-        i18n.t("method.rule_period", lang),
-        i18n.t("method.rule_unmonitored", lang),
-        i18n.t("method.rule_people", lang),
-        i18n.t(
-            "method.rule_convictions",
-            lang,
-            convictions=_labels(OUTCOME, rules.conviction_outcomes, lang),
-            acquittals=_labels(OUTCOME, rules.acquittal_outcomes, lang),
-            replacing=_labels(OUTCOME, rules.replacing_outcomes, lang),
-            other=_labels(OUTCOME, other, lang),
-        ),
-        i18n.t("method.rule_prison", lang, custodial=_labels(OUTCOME, rules.custodial_outcomes, lang)),
-        i18n.t("method.rule_blocks", lang, apart=_labels(BLOCKING_TYPE, rules.not_a_block, lang)),
-        i18n.t("method.rule_comparison", lang),
-        i18n.t("method.rule_published", lang),
-        i18n.t("method.rule_outlets", lang, roles=_labels(VICTIM_ROLE, rules.outlet_roles, lang)),
-        i18n.t("method.rule_confidential", lang),
-    ]
 
 
 def review_note(lang: str) -> str | None:
@@ -133,7 +103,7 @@ def make_report(query: Query, filters: Filters, events: bool = True) -> bytes:
         lang=lang,
         **c.shared(),
         published_other=c.published_other,
-        methodology=methodology(lang),
+        methodology=wording.counting_rules(lang),
         sources=_sources(query, c.cited, lang),
         review_note=review_note(lang),
         licence=i18n.t(
