@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from pressfreedom import i18n
+from pressfreedom import i18n, wording
 from pressfreedom.filters import add_months, month_end, month_start, months_in
 from pressfreedom.vocab import CATEGORY, CATEGORY_SUBCATEGORY, Vocabulary
 
@@ -161,7 +161,7 @@ def bar_marker(color: str, pattern: str = "", fg: str = "#ffffff", **more) -> di
 
 def _esc(text: object) -> str:
     """Plotly renders a subset of HTML in text: escape data-derived text so it stays text."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return wording.esc(text, quote=False)
 
 
 def _wrap(text: str, theme: Theme, size: int, glyph: float = 0.55) -> list[str]:

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from pressfreedom import i18n
-from pressfreedom.charts import SEQUENCE, Theme, date_ticks, decorate, theme_of
+from pressfreedom.charts import SEQUENCE, Theme, _esc, date_ticks, decorate, theme_of
 from pressfreedom.third_party import METHOD_CHANGE_YEARS, SCALES
 from pressfreedom.vocab import LANGUAGES
 
@@ -49,10 +49,6 @@ def labels(lang: str = "en") -> dict[str, str]:
 
 # read-only view kept for callers of the former module-level dict
 LABELS: dict[str, dict[str, str]] = {lang: labels(lang) for lang in LANGUAGES}
-
-
-def _esc(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _frame(

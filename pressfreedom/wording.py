@@ -57,6 +57,14 @@ def az_ablative(n: int) -> str:
     return "-dan" if back else "-dən"
 
 
+def esc(text: object, quote: bool = True) -> str:
+    """Text from the data made inert wherever HTML is rendered: the offline report, presentation
+    mode's cards (``quote``: also inside attributes), and Plotly's text, which renders a subset of
+    HTML (``quote=False``: Plotly shows entities it does not know literally)."""
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace('"', "&quot;").replace("'", "&#x27;") if quote else out
+
+
 def _as_shown(value: float) -> int | Decimal:
     """A figure's number as it is written (a whole number, or one decimal): its plural form follows that."""
     value = float(value)

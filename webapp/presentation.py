@@ -18,7 +18,7 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from pressfreedom import chart_images, i18n
+from pressfreedom import chart_images, i18n, wording
 from pressfreedom.filters import Filters
 from pressfreedom.query import Query
 
@@ -75,8 +75,7 @@ def filters_banner(f: Filters) -> None:
     st.html(f'<p class="pfd-filters" title="{text}">{text}</p>')
 
 
-def _esc(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+_esc = wording.esc  # the one escape function
 
 
 def _step(n: int, delta: int) -> None:

@@ -8,13 +8,12 @@ catalogues is HTML-escaped here; figure text is escaped by the chart builders.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from pressfreedom import i18n
+from pressfreedom import i18n, wording
 from pressfreedom.figures import KeyFigure, KpiCard, PublishedRow
 
 PLOTLY_CONFIG = {
@@ -53,8 +52,7 @@ a { color: var(--accent); overflow-wrap: anywhere; }
 """
 
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+esc = wording.esc  # the one escape function
 
 
 @dataclass(frozen=True)
