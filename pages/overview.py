@@ -28,25 +28,8 @@ cards, notes = figures.kpi_cards(k, f, page=True)
 # 3. "Which incidents?" — one click from each number to the incidents and sources behind it
 cases = app.data("court_cases", f)
 blocked = app.data("blocked_at_end", f)
-nothing = incidents.iloc[0:0]
-behind = [
-    ("total", incidents),
-    ("assaults", incidents[incidents["category"] == "physical_assault"]),
-    ("detentions", incidents[incidents["category"] == "detention"]),
-    ("websites", app.data("incidents_by_id", f, tuple(sorted(blocked))) if blocked else nothing),
-    (
-        "convictions",
-        incidents[incidents["incident_id"].isin(cases.loc[cases["status"] == "conviction", "incident_id"])]
-        if len(cases)
-        else nothing,
-    ),
-    (
-        "prison",
-        incidents[incidents["incident_id"].isin(cases.loc[cases["custodial"], "incident_id"])]
-        if len(cases)
-        else nothing,
-    ),
-]
+websites = app.data("incidents_by_id", f, tuple(sorted(blocked))) if blocked else incidents.iloc[0:0]
+behind = figures.incidents_behind_cards(incidents, cases, websites)
 
 
 def which(i: int, card: figures.KpiCard) -> None:

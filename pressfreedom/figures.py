@@ -593,6 +593,28 @@ def kpi_cards(k: dict | Query, f: Filters, page: bool = False) -> tuple[list[Kpi
     return cards, notes
 
 
+def incidents_behind_cards(
+    incidents: pd.DataFrame, cases: pd.DataFrame, websites: pd.DataFrame
+) -> list[tuple[str, pd.DataFrame]]:
+    """The incidents behind each overview card, in the cards' order (for "Which incidents?"): by
+    the rule each number counts with — every incident, the kind's, the block episodes holding at
+    the period's end (``websites``: ``Query.blocked_at_end``'s incidents), the decisions of the
+    cases counted as convictions, and those of the custodial verdicts (``Query.court_cases``)."""
+    nothing = incidents.iloc[0:0]
+
+    def of_cases(mask) -> pd.DataFrame:
+        return incidents[incidents["incident_id"].isin(cases.loc[mask, "incident_id"])] if len(cases) else nothing
+
+    return [
+        ("total", incidents),
+        ("assaults", incidents[incidents["category"] == "physical_assault"]),
+        ("detentions", incidents[incidents["category"] == "detention"]),
+        ("websites", websites),
+        ("convictions", of_cases(cases["status"] == "conviction") if len(cases) else nothing),
+        ("prison", of_cases(cases["custodial"]) if len(cases) else nothing),
+    ]
+
+
 def _card(
     key: str, value: float | int, lg: str, help_key: str | None = None, decimals: int = 0, level: str = "full"
 ) -> KpiCard:
