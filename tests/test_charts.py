@@ -348,3 +348,23 @@ def test_numbers_on_charts_use_the_languages_signs(lang, signs):
         charts.column_bars(ranked, labels={"police": "P", "unknown": "U"}, **text),
     ):
         assert fig.layout.separators == signs
+
+
+def test_bands_and_lines_drawn_in_one_step_are_the_shapes_plotly_would_add():
+    """add_events/add_coverage build their shapes as dicts and add them once (plotly's add_vrect
+    re-checks every shape already there on each call); the dicts must be what add_vrect/add_vline make."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    fig.add_vrect(x0=0.5, x1=2.5, fillcolor="#eee", line_width=0, layer="below", name="event")
+    fig.add_vline(x=1.0, line=dict(color="#111", width=1.5, dash="dot"), name="event")
+    ours = go.Figure()
+    charts._overlay(
+        ours,
+        [
+            charts._vrect(0.5, 2.5, "#eee", "event"),
+            charts._vline(1.0, dict(color="#111", width=1.5, dash="dot"), "event"),
+        ],
+        [],
+    )
+    assert ours.to_plotly_json()["layout"]["shapes"] == fig.to_plotly_json()["layout"]["shapes"]
