@@ -40,8 +40,8 @@ from pressfreedom.schema import (
     DATE,
     EVENTS,
     ID,
-    ITEMISED_UNITS,
     INCIDENT_TABLES,
+    ITEMISED_UNITS,
     LIST,
     LIST_SEP,
     MAX_TEXT_CHARS,
@@ -756,7 +756,9 @@ def table_checks(spec: TableSpec) -> list[Check]:
             Check(
                 "offences",
                 f"len(offences) > 0 AND coalesce(category NOT IN ({kinds}), true)",
-                lit(f"offences apply only to figures of a kind whose rows carry offence codes ({', '.join(OFFENCE_KINDS)})"),
+                lit(
+                    f"offences apply only to figures of a kind whose rows carry offence codes ({', '.join(OFFENCE_KINDS)})"
+                ),
             )
         )
     if spec.name in ("coverage", "custody_reports"):
