@@ -96,7 +96,11 @@ def test_overview_kpis_equal_independent_counts(open_app, fixture_build):
     assert m["Incidents"] == str(len(in_2020))
     assert m["Physical assaults"] == str(int((in_2020["category"] == "physical_assault").sum()))
     assert m["Detentions"] == str(int((in_2020["category"] == "detention").sum()))
-    assert (m["Domains and platforms blocked at period end"], m["Convictions"], m["Prison sentences (years)"]) == ("1", "2", "4.3")
+    assert (m["Domains and platforms blocked at period end"], m["Convictions"], m["Prison sentences (years)"]) == (
+        "1",
+        "2",
+        "4.3",
+    )
 
 
 def test_people_page_finds_a_spelling_variant_and_draws_one_timeline(open_app):
