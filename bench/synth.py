@@ -199,6 +199,7 @@ def reference_tables(n_people: int, rng: np.random.Generator, first_year: int = 
     }
     f = np.arange(1, N_FIGURES + 1)
     start, days = _dates(rng, N_FIGURES, precision_forms=False, first_year=first_year)
+    fx = np.random.default_rng(N_FIGURES)
     figures = {
         "figure_id": _ids("FIG-", f, 4),
         "source_id": _ids("SRC-", rng.integers(1, N_SOURCES + 1, size=N_FIGURES), 4),
@@ -212,8 +213,16 @@ def reference_tables(n_people: int, rng: np.random.Generator, first_year: int = 
         "value": pa.array(rng.integers(0, 500, size=N_FIGURES)).cast(pa.string()),
         "qualifier": _choice(rng, V.QUALIFIER.codes, N_FIGURES),
         "unit": pa.array(["incidents"] * N_FIGURES),
+        # most figures itemised; some narrowed to a victim role, those of detentions and court outcomes to an offence
+        # (drawn from a generator of their own: the other tables stay as they were)
+        "counterpart": _choice(fx, V.COUNTERPART.codes, N_FIGURES, p=[0.8, 0.2]),
+        "victim_roles": _blank_unless(fx.random(N_FIGURES) < 0.4, _choice(fx, V.VICTIM_ROLE.codes, N_FIGURES)),
         "notes": pa.array([""] * N_FIGURES),
     }
+    with_offence = np.isin(np.asarray(figures["category"].to_pylist()), ["detention", "court_outcome"])
+    figures["offences"] = _blank_unless(
+        with_offence & (fx.random(N_FIGURES) < 0.4), _choice(fx, V.OFFENCE.codes, N_FIGURES)
+    )
     e = np.arange(1, N_EVENTS + 1)
     estart, edays = _dates(rng, N_EVENTS, precision_forms=False, first_year=first_year)
     events = {

@@ -41,10 +41,12 @@ from pressfreedom.schema import (
     EVENTS,
     ID,
     INCIDENT_TABLES,
+    ITEMISED_UNITS,
     LIST,
     LIST_SEP,
     MAX_TEXT_CHARS,
     NUMBER,
+    OFFENCE_KINDS,
     PEOPLE,
     SOURCES,
     TEXT,
@@ -507,7 +509,8 @@ def typed_expr(c: Col, raw: str) -> str:
         return f"plist({raw})"
     if c.kind == VOCAB:
         assert c.vocab is not None
-        default = lit(c.vocab.unknown) if c.vocab.unknown else "NULL"
+        code = c.default or c.vocab.unknown
+        default = lit(code) if code else "NULL"
         return f"CASE WHEN {raw} IS NULL THEN {default} ELSE {vocab_case(raw, c.vocab)} END"
     if c.kind == CURRENCY:
         return f"upper({raw})"
@@ -735,6 +738,27 @@ def table_checks(spec: TableSpec) -> list[Check]:
                 "subcategory",
                 f"subcategory__raw IS NOT NULL AND NOT coalesce(CASE {whens} ELSE false END, false)",
                 "'subcategory is not a code of the figure''s category (or the category is empty)'",
+            )
+        )
+        units = ", ".join(lit(u) for u in ITEMISED_UNITS)
+        checks.append(
+            Check(
+                "counterpart",
+                f"counterpart = 'itemised' AND (category IS NULL OR unit NOT IN ({units}))",
+                lit(
+                    "an itemised counterpart needs the figure's category and a unit counted here "
+                    f"({', '.join(ITEMISED_UNITS)}); otherwise write none"
+                ),
+            )
+        )
+        kinds = ", ".join(lit(k) for k in OFFENCE_KINDS)
+        checks.append(
+            Check(
+                "offences",
+                f"len(offences) > 0 AND coalesce(category NOT IN ({kinds}), true)",
+                lit(
+                    f"offences apply only to figures of a kind whose rows carry offence codes ({', '.join(OFFENCE_KINDS)})"
+                ),
             )
         )
     if spec.name in ("coverage", "custody_reports"):

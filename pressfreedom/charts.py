@@ -1140,7 +1140,8 @@ def documented_vs_published(
     data = data[data["documented"].notna()] if data is not None and not data.empty else data
     if data is None or data.empty:
         return empty_figure(i18n.t("published.none", lang), title, caption, source, th)
-    labels = [wrap_label(x, 44 if th.assumed_width >= 800 else 28, lines=3) for x in data["label"]]
+    # each bar is named by the figure's own description (and period): up to four lines
+    labels = [wrap_label(x, 44 if th.assumed_width >= 800 else 28, lines=4) for x in data["label"]]
     fig = go.Figure()
     fig.add_bar(
         y=labels,

@@ -701,7 +701,7 @@ def prison_years_text(k: dict, lang: str) -> str:
 class PublishedRow:
     figure_id: str
     category: str
-    indicator: str  # kind (and type) in words, in the report's language
+    indicator: str  # what the figure counts: its own description, in the report's language
     period: str
     published: str  # "at least 26 incidents"
     documented: str  # "32 incidents itemised here"
@@ -726,10 +726,11 @@ def figure_description(figure_id: str, description: str, lang: str) -> str:
 def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedRow], int]:
     """Published figures that have an itemised counterpart here, and how many others were left out.
 
-    ``published``: ``Query.published_vs_documented(f)``, which gives both numbers; ranges are
-    paired and worded as on the overview page (``wording.pair_ranges``, ``wording.figure_in_words``).
-    The figure is named from its kind and type codes (a short label for the chart's bars and the report's
-    table; the overview page's table gives each figure's description, ``figure_description``).
+    ``published``: ``Query.published_vs_documented(f)``, which gives both numbers (a figure whose
+    ``counterpart`` is ``none`` has no itemised count and is left out: never compared with its whole
+    kind); ranges are paired and worded as on the overview page (``wording.pair_ranges``,
+    ``wording.figure_in_words``). Each figure is named by what it counts, its own description in the
+    language (``figure_description``), never by its kind alone.
     """
     lg = f.lang
     pub = wording.pair_ranges(published)
@@ -738,9 +739,7 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
         if not isinstance(r.category, str) or pd.isna(r.documented):
             other += 1
             continue
-        what = CATEGORY.label(r.category, lg)
-        if isinstance(r.subcategory, str) and r.subcategory:
-            what += " · " + CATEGORY_SUBCATEGORY[r.category][1].label(r.subcategory, lg)
+        what = figure_description(str(r.figure_id), str(r.description), lg)
         upper = None if pd.isna(r.upper) else float(r.upper)
         locator = f" — {r.source_locator}" if isinstance(r.source_locator, str) and r.source_locator else ""
         rows.append(
@@ -773,8 +772,8 @@ def published_figure(f: Filters, published: pd.DataFrame) -> KeyFigure | None:
     if not rows:
         return None
     labels, seen = [], {}
-    for r in rows:  # two figures for the same kind and period (e.g. a year and its election weeks)
-        label = f"{r.indicator} ({r.period})"  # must not share a bar: number the repeats
+    for r in rows:  # two figures with the same description and period must not share a bar
+        label = f"{r.indicator} ({r.period})"  # number the repeats
         seen[label] = seen.get(label, 0) + 1
         labels.append(label if seen[label] == 1 else f"{label} [{seen[label]}]")
     table = pd.DataFrame(

@@ -37,6 +37,7 @@ class Col:
     vocab: Vocabulary | None = None
     identifying: bool = False  # withheld for confidential rows in the public build
     whole: bool = False  # a count: must be a whole number
+    default: str | None = None  # the code an empty cell means (a closed vocabulary's default)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,13 @@ PEOPLE = TableSpec(
     ),
     key="person_id",
 )
+# Units in which a published figure can have an itemised counterpart (``counterpart = itemised``):
+# incidents, people affected, distinct blocked domains. Headcounts (``persons``), percentages, days,
+# requests, lawsuits, rulings … are never compared with the incidents.
+ITEMISED_UNITS: tuple[str, ...] = ("incidents", "people", "websites")
+# Kinds whose rows carry offence codes (``offence``): a figure's ``offences`` need one of them.
+OFFENCE_KINDS: tuple[str, ...] = ("detention", "court_outcome")
+
 PUBLISHED_FIGURES = TableSpec(
     "published_figures",
     (
@@ -177,6 +185,9 @@ PUBLISHED_FIGURES = TableSpec(
         Col("value", NUMBER, required=True),
         Col("qualifier", VOCAB, required=True, vocab=V.QUALIFIER),
         Col("unit", TEXT, required=True),
+        Col("counterpart", VOCAB, vocab=V.COUNTERPART, default="none"),
+        Col("victim_roles", LIST, vocab=V.VICTIM_ROLE),
+        Col("offences", LIST, vocab=V.OFFENCE),
         Col("notes", TEXT),
     ),
     key="figure_id",

@@ -378,6 +378,17 @@ QUALIFIER = V(
     unknown=None,
 )
 
+# Whether the dashboard itemises the same thing a published figure counts (``published_figures``):
+# ``itemised`` — same kind, type, victim roles, offences, unit and period, so the two numbers compare;
+# ``none`` — nothing here counts the same thing (the figure is shown without a counterpart). Closed:
+# an empty cell means ``none``, never "unknown".
+COUNTERPART = V(
+    "counterpart",
+    ("itemised", "Itemised here", "Перечислено здесь", "Burada sadalanır", True),
+    ("none", "No itemised counterpart", "Нет перечисленного соответствия", "Burada qarşılığı yoxdur", True),
+    unknown=None,
+)
+
 EVENT_KIND = V(
     "event_kind",
     ("election", "Election", "Выборы", "Seçki"),
@@ -413,6 +424,7 @@ ALL: dict[str, Vocabulary] = {
         BLOCKING_TYPE,
         OUTCOME,
         QUALIFIER,
+        COUNTERPART,
         EVENT_KIND,
         SOURCE_LANGUAGE,
         OFFENCE,

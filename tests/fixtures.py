@@ -246,6 +246,9 @@ PUBLISHED_FIGURES = [
         value="26",
         qualifier="at_least",
         unit="incidents",
+        counterpart="itemised",
+        victim_roles="journalist",
+        offences="",
         notes="",
     ),
 ]

@@ -680,6 +680,26 @@ QUALIFIER_PATTERNS = {
 }
 
 
+def test_every_published_figure_says_whether_it_has_an_itemised_counterpart():
+    """Reviewed one by one (docs/methodology.md, "Published figures"): an itemised figure names a kind and a
+    unit counted here; a figure with none says why in its notes; the study's defamation prosecutions are
+    matched on journalists and bloggers charged with defamation or insult, never on every court outcome."""
+    figs = table("published_figures").set_index("figure_id")
+    assert set(figs["counterpart"]) <= {"itemised", "none"}
+    itemised = figs[figs["counterpart"] == "itemised"]
+    assert sorted(itemised.index) == ["FIG-0003", "FIG-0005", "FIG-0008", "FIG-0037"]
+    assert (itemised["category"] != "").all() and itemised["unit"].isin(["incidents", "people", "websites"]).all()
+    for fid, r in figs[figs["counterpart"] != "itemised"].iterrows():
+        assert "No itemised counterpart: " in r["notes"], f"{fid}: say why there is no itemised counterpart"
+        assert r["victim_roles"] == "" and r["offences"] == "", fid
+    assert figs.loc["FIG-0008", ["category", "victim_roles", "offences"]].tolist() == [
+        "court_outcome",
+        "journalist|blogger",
+        "defamation_or_insult",
+    ]
+    assert figs.loc["FIG-0003", "victim_roles"] == "journalist"
+
+
 def test_published_figures_are_stated_in_their_source(texts):
     problems = []
     for _, f in table("published_figures").iterrows():

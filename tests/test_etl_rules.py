@@ -297,6 +297,29 @@ def test_published_figure_with_unknown_source(tmp_path):
     ]
 
 
+def test_published_figure_counterpart_roles_and_offences_are_checked(tmp_path):
+    """An itemised counterpart needs a kind and a unit counted here; roles and offences are codes, code by
+    code; offences only on detentions and court outcomes; an empty counterpart means none."""
+    rows = fixtures.rows("published_figures")
+    base = rows[0]
+    rows = [
+        dict(base, figure_id="F-1", counterpart=""),  # fine: none
+        dict(base, figure_id="F-2", category="", counterpart="itemised"),
+        dict(base, figure_id="F-3", unit="persons"),
+        dict(base, figure_id="F-4", victim_roles="journalist|poet"),
+        dict(base, figure_id="F-5", offences="defamation_or_insult"),  # an assault figure
+        dict(base, figure_id="F-6", category="court_outcome", offences="defamation_or_insult|libel"),
+    ]
+    res = compile_tables(tmp_path, published_figures=rows)
+    got = {(r["record"], r["column"]): r["reason"] for r in res.rejects}
+    assert set(got) == {("2", "counterpart"), ("3", "counterpart"), ("4", "victim_roles"), ("5", "offences"),
+                        ("6", "offences")}  # fmt: skip
+    assert got[("4", "victim_roles")].startswith("unknown victim_role value(s): poet")
+    assert got[("6", "offences")].startswith("unknown offence value(s): libel")
+    out = pq.read_table(res.out / "published_figures.parquet").to_pydict()
+    assert dict(zip(out["figure_id"], out["counterpart"], strict=True))["F-1"] == "none"
+
+
 def test_offence_codes_are_checked_one_by_one_and_articles_are_free_text(tmp_path):
     res = compile_tables(
         tmp_path,

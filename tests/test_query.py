@@ -92,6 +92,7 @@ def rules_tables() -> dict[str, list[dict]]:
         _row(incident_id="RA-2", date="2020-03", victim="5 journalists", group_size="5", outlet="Outlet X",
              perpetrator="police", assault_type="violence_at_protest", **a),
         _row(incident_id="RA-3", date="2020", victim="Person Two", person_id="P-2", assault_type="stabbing",
+             victim_role="activist",
              **{**a, "context": "unknown", "equipment_damaged_or_seized": "yes"}),
         _row(incident_id="RA-4", date="2019", victim="Person Three", person_id="P-3", assault_type="beating", **a),
         _row(incident_id="RA-5", date="2020-07-10", victim="Person One", person_id="P-1",
@@ -123,15 +124,16 @@ def rules_tables() -> dict[str, list[dict]]:
     ]  # fmt: skip
     court = [
         _court(incident_id="RC-1", date="2020-02-10", victim="Person One", person_id="P-1", case_id="K1",
-               outcome="prison_sentence", sentence_months="24"),
+               outcome="prison_sentence", sentence_months="24", victim_role="blogger", charge="insult",
+               offence="defamation_or_insult"),
         _court(incident_id="RC-2", date="2020-06-15", victim="Person One", person_id="P-1", case_id="K1",
                outcome="acquittal", appeal_of="RC-1"),
         _court(incident_id="RC-3", date="2020-04-20", victim="Person Two", person_id="P-2", case_id="K2",
-               outcome="prison_sentence", sentence_months="60"),
+               outcome="prison_sentence", sentence_months="60", charge="fraud", offence="fraud"),
         _court(incident_id="RC-4", date="2021-02-01", victim="Person Two", person_id="P-2", case_id="K2",
                outcome="sentence_reduced", sentence_months="36", appeal_of="RC-3"),
         _court(incident_id="RC-5", date="2020-05-05", victim="Person Three", person_id="P-3",
-               outcome="suspended_sentence", sentence_months="12"),
+               outcome="suspended_sentence", sentence_months="12", charge="defamation", offence="defamation_or_insult"),
         _court(incident_id="RC-6", date="2020-07-01", victim="Hüseynova Xədicə", person_id="P-4",
                outcome="prison_sentence", sentence_months="12"),
         _court(incident_id="RC-7", date="2020-09-01", victim="Hüseynova Xədicə", person_id="P-4",
@@ -144,9 +146,19 @@ def rules_tables() -> dict[str, list[dict]]:
         _court(incident_id="RC-11", date="2020-11-11", victim="Person One", person_id="P-1", case_id="K7",
                outcome="pending"),
         _court(incident_id="RC-12", date="2020-12-01", victim="Person Three", person_id="P-3",
-               outcome="fine", fine_amount="250", fine_currency="EUR"),
+               outcome="fine", fine_amount="250", fine_currency="EUR", victim_role="activist", charge="insult",
+               offence="defamation_or_insult|hooliganism"),
     ]  # fmt: skip
-    fig = dict(source_id="src-a", source_locator="p. 1", subcategory="", description="x", notes="")
+    fig = dict(
+        source_id="src-a",
+        source_locator="p. 1",
+        subcategory="",
+        description="x",
+        notes="",
+        counterpart="itemised",
+        victim_roles="",
+        offences="",
+    )
     figures = [
         dict(fig, figure_id="F-1", period_start="2020-01-01", period_end="2020-12-31", category="physical_assault",
              indicator="assaults", value="26", qualifier="at_least", unit="incidents"),
@@ -155,11 +167,21 @@ def rules_tables() -> dict[str, list[dict]]:
         dict(fig, figure_id="F-3", period_start="2020-01-01", period_end="2020-12-31", category="website_blocking",
              indicator="sites", value="10", qualifier="more_than", unit="websites"),
         dict(fig, figure_id="F-4", period_start="2020-01-01", period_end="2020-12-31", category="",
-             indicator="other", value="130", qualifier="more_than", unit="incidents"),
+             indicator="other", value="130", qualifier="more_than", unit="incidents", counterpart=""),
         dict(fig, figure_id="F-5", period_start="2020-03-05", period_end="2020-03-05", category="physical_assault",
              indicator="day", value="1", qualifier="exactly", unit="incidents"),
         dict(fig, figure_id="F-6", period_start="2019-01-01", period_end="2019-12-31", category="physical_assault",
              indicator="old", value="9", qualifier="about", unit="incidents"),
+        # narrower than its kind: prosecutions of journalists and bloggers for defamation or insult
+        dict(fig, figure_id="F-7", period_start="2020-01-01", period_end="2020-12-31", category="court_outcome",
+             indicator="defamation", value="13", qualifier="at_least", unit="incidents",
+             victim_roles="journalist|blogger", offences="defamation_or_insult"),
+        # narrower than its kind by role only: assaults on journalists
+        dict(fig, figure_id="F-8", period_start="2020-01-01", period_end="2020-12-31", category="physical_assault",
+             indicator="journalists", value="26", qualifier="at_least", unit="incidents", victim_roles="journalist"),
+        # a kind, but nothing here counts the same thing: no counterpart (never the whole kind)
+        dict(fig, figure_id="F-9", period_start="2020-01-01", period_end="2020-12-31", category="court_outcome",
+             indicator="prisoners", value="90", qualifier="at_least", unit="people", counterpart="none"),
     ]  # fmt: skip
     return dict(
         sources=sources,
@@ -422,17 +444,64 @@ def test_cyberattacks_are_apart(q):
 
 def test_published_vs_documented_same_kind_period_and_unit(q):
     p = q.published_vs_documented(Y2020).set_index("figure_id")
-    assert sorted(p.index) == ["F-1", "F-2", "F-3", "F-4", "F-5"]  # F-6 lies in 2019
+    assert sorted(p.index) == ["F-1", "F-2", "F-3", "F-4", "F-5", "F-7", "F-8", "F-9"]  # F-6 lies in 2019
     got = {fid: (None if pd.isna(p.loc[fid, "documented"]) else int(p.loc[fid, "documented"])) for fid in p.index}
     assert got == {
         "F-1": 4,  # assaults in 2020: RA-1, RA-2, RA-3, RA-5
         "F-2": 2,  # people in administrative detention in March–April: P-1, P-4
         "F-3": 3,  # distinct blocked domains in 2020: a.az, b.az, c.az (the cyberattack is not a block)
-        "F-4": None,  # no kind: no itemised counterpart
+        "F-4": None,  # no kind, and no counterpart (the empty cell means none)
         "F-5": 1,  # 5 March only: RA-1 (RA-2 is known only to the month)
+        "F-7": 2,  # RC-1 (blogger), RC-5 (journalist); not RC-12 (an activist), RC-3 (fraud), nor the rest
+        "F-8": 3,  # RA-1, RA-2, RA-5; not RA-3 (an activist)
+        "F-9": None,  # counterpart none: no count, though 2020 has court outcomes
     }
     assert list(p.loc["F-1", "incident_ids"]) == ["RA-3", "RA-2", "RA-1", "RA-5"]  # by stored date
     assert p.loc["F-2", "documented_unit"] == "people"
+
+
+def test_a_figure_narrower_than_its_kind_counts_only_the_rows_that_match_it(q):
+    """Prosecutions of journalists and bloggers for defamation: only court outcomes with that offence and
+    those roles (the old rule counted every court outcome of 2020 — the kind — beside it)."""
+    p = q.published_vs_documented(Y2020).set_index("figure_id")
+    whole_kind = q.rows(
+        "SELECT count(*) FROM incidents WHERE category = 'court_outcome' AND date >= '2020-01-01' "
+        "AND date <= '2020-12-31' AND date_precision <> 'year'"
+    )[0][0]
+    assert whole_kind > 2 and int(p.loc["F-7", "documented"]) == 2
+    assert list(p.loc["F-7", "incident_ids"]) == ["RC-1", "RC-5"]
+
+
+def test_itemised_incidents_listed_for_a_figure_all_match_its_spec(q):
+    p = q.published_vs_documented(Y2020)
+    inc = q.df("SELECT incident_id, category, subcategory, victim_role, date FROM incidents").set_index("incident_id")
+    offs = dict(
+        q.rows("SELECT incident_id, offence FROM detentions UNION ALL SELECT incident_id, offence FROM court_outcomes")
+    )
+    checked = 0
+    for r in p.itertuples():
+        ids = [] if not isinstance(r.incident_ids, np.ndarray) else list(r.incident_ids)
+        if r.counterpart != "itemised":
+            assert pd.isna(r.documented) and not ids, r.figure_id
+            continue
+        for iid in ids:
+            row = inc.loc[iid]
+            assert row["category"] == r.category, (r.figure_id, iid)
+            assert not isinstance(r.subcategory, str) or row["subcategory"] == r.subcategory, (r.figure_id, iid)
+            assert len(r.victim_roles) == 0 or row["victim_role"] in list(r.victim_roles), (r.figure_id, iid)
+            assert len(r.offences) == 0 or set(offs.get(iid) or []) & set(r.offences), (r.figure_id, iid)
+            assert r.period_start <= row["date"] <= r.period_end, (r.figure_id, iid)
+            checked += 1
+    assert checked >= 10
+
+
+def test_a_figure_with_no_counterpart_shows_none_on_every_surface(q):
+    p = q.published_vs_documented(Y2020)
+    rows, other = figures.published_rows(p, Y2020)
+    assert "F-9" not in {r.figure_id for r in rows} and "F-4" not in {r.figure_id for r in rows}
+    assert other == 2
+    # each row is named by its own description, not by its kind
+    assert {r.indicator for r in rows} == {"x"}
 
 
 def test_published_figures_ignore_the_sidebars_other_filters(q):
@@ -474,7 +543,7 @@ def test_source_contributions(q):
     assert c.loc["src-a", "incidents"] == 26 - 2  # every incident cites src-a except RB-5 and RC-8
     assert c.loc["src-c", "incidents"] == 2
     assert c.loc["src-c", "website_blocking"] == 1
-    assert c.loc["src-a", "figures"] == 6
+    assert c.loc["src-a", "figures"] == 9  # F-1…F-9
 
 
 # -- the overview's one statement against straightforward per-number SQL ---------------------------
@@ -696,21 +765,33 @@ def ref_sources(q: Query, f: Filters) -> list[list]:
 
 
 def ref_figures(q: Query, f: Filters) -> dict:
-    """figure id → (documented, itemised incident ids), one query per figure inside the period."""
+    """figure id → (documented, itemised incident ids), one query per figure inside the period: only
+    itemised figures, matched on kind, type, victim roles and offences (an empty list: any)."""
     out = {}
-    for fid, cat, sub, ps, pe, unit in q.rows(
-        "SELECT p.figure_id, p.category, p.subcategory, p.period_start, p.period_end, p.unit "
+    for fid, cat, sub, ps, pe, unit, counterpart, roles, offences in q.rows(
+        "SELECT p.figure_id, p.category, p.subcategory, p.period_start, p.period_end, p.unit, p.counterpart, "
+        "p.victim_roles, p.offences "
         "FROM published_figures p JOIN sources s USING (source_id) WHERE p.period_start >= ? AND p.period_end <= ?",
         [f.start, f.end],
     ):
         if f.categories and cat not in f.categories:
             continue
-        if cat is None:
+        if cat is None or counterpart != "itemised":
             out[fid] = (None, None)
             continue
         # the figure's own period, by the same rule as a filter's period
         cond = f"{period_condition('i.', '?', '?')} AND i.category = ?" + (" AND i.subcategory = ?" if sub else "")
         params = [ps, pe, pe, cat] + ([sub] if sub else [])
+        if roles:
+            cond += f" AND i.victim_role IN ({', '.join('?' * len(roles))})"
+            params += list(roles)
+        if offences:
+            cond += (
+                " AND i.incident_id IN (SELECT incident_id FROM (SELECT incident_id, unnest(offence) AS o FROM "
+                f"detentions UNION ALL SELECT incident_id, unnest(offence) FROM court_outcomes) "
+                f"WHERE o IN ({', '.join('?' * len(offences))}))"
+            )
+            params += list(offences)
         ids = [
             r[0]
             for r in q.rows(

@@ -73,14 +73,18 @@ class ContextQueries:
         )
 
     def published_vs_documented(self, f: Filters) -> pd.DataFrame:
-        """Each published figure inside the period beside the itemised count for the same thing.
+        """Each published figure inside the period beside the itemised count of the same thing.
 
-        The itemised count uses the figure's own period (the same precision rules), kind and
-        subcategory, and its unit: people for ``people``, distinct domains for ``websites``,
-        incidents otherwise. The sidebar's other filters do not apply: a published figure is a
-        fixed number, so the count beside it must not shrink with them. Figures outside the four
-        kinds are listed with no itemised counterpart. The counts depend on the figures only, so
-        they are computed once per build (one query) and then picked by period and kind.
+        Only a figure whose ``counterpart`` is ``itemised`` has a count (``documented``); every
+        other figure is listed with none (NULL: "no itemised counterpart"), never with the count of
+        its whole kind. The count takes the rows that match the figure's whole spec: its kind, its
+        type (``subcategory``, when set), its victim roles (``victim_roles``, when set: the row's
+        role is one of them), its offences (``offences``, when set: the row carries one of them),
+        inside its own period (the same precision rules), counted in its unit: people affected for
+        ``people``, distinct domains for ``websites``, incidents otherwise. The sidebar's other
+        filters do not apply: a published figure is a fixed number, so the count beside it must not
+        shrink with them. The counts depend on the figures only, so they are computed once per build
+        (one query) and then picked by period and kind.
         """
         figures = self._all_figures()
         keep = (figures["period_start"] >= f.start) & (figures["period_end"] <= f.end)
@@ -106,27 +110,43 @@ class ContextQueries:
         table = self._ensure_overview_rows()
         # period_condition over the projection, whose date_end is precise_end precomputed
         in_fig = "i.date >= p.period_start AND i.date <= p.period_end AND i.date_end <= p.period_end"
+        # the figure's whole spec: kind, type, victim roles, offences (an empty list: any)
         join = f"""months p JOIN {table} i ON i.category = p.category AND i.month = p.month
-                AND (p.subcategory IS NULL OR i.subcategory = p.subcategory) AND {in_fig}"""
+                AND (p.subcategory IS NULL OR i.subcategory = p.subcategory) AND {in_fig}
+                AND (len(p.victim_roles) = 0 OR list_contains(p.victim_roles, i.victim_role))
+                LEFT JOIN offs o ON o.incident_id = i.incident_id"""
+        spec = "(len(p.offences) = 0 OR coalesce(list_has_any(p.offences, o.offence), false))"
+        offs = (
+            " UNION ALL ".join(
+                f"SELECT incident_id, offence FROM {t}"
+                for t in ("detentions", "court_outcomes")
+                if "offence" in self._columns[t]
+            )
+            or "SELECT NULL::VARCHAR AS incident_id, NULL::VARCHAR[] AS offence WHERE false"
+        )
+        no_counterpart = "p.counterpart IS DISTINCT FROM 'itemised' OR p.category IS NULL"
         sql = f"""
             WITH figs AS (
               SELECT p.*, s.title AS source_title, s.publisher AS source_publisher
               FROM published_figures p JOIN sources s USING (source_id)
             ),
-            months AS (  -- each figure once per calendar month of its period
+            offs AS ({offs}),
+            months AS (  -- each itemised figure once per calendar month of its period
               SELECT figure_id, category, subcategory, period_start, period_end, unit,
+                coalesce(victim_roles, []::VARCHAR[]) AS victim_roles, coalesce(offences, []::VARCHAR[]) AS offences,
                 unnest(generate_series(date_trunc('month', period_start), period_end, INTERVAL 1 MONTH))::DATE AS month
-              FROM figs WHERE category IS NOT NULL AND period_start <= period_end
+              FROM figs WHERE counterpart = 'itemised' AND category IS NOT NULL AND period_start <= period_end
             ),
             counted AS (
               SELECT p.figure_id, count(i.incident_id) AS incidents, list(i.rowid) AS ranks
               FROM {join}
+              WHERE {spec}
               GROUP BY p.figure_id
             ),
             people AS (
               SELECT p.figure_id, count(DISTINCT i.person) + coalesce(sum(i.unnamed), 0) AS people
               FROM {join}
-              WHERE p.unit IN {_in(PEOPLE_UNITS)}
+              WHERE {spec} AND p.unit IN {_in(PEOPLE_UNITS)}
               GROUP BY p.figure_id
             ),
             sites AS (
@@ -134,15 +154,15 @@ class ContextQueries:
                 count(DISTINCT lower(trim(b.domain))) FILTER (WHERE b.blocking_type NOT IN {_in(NOT_A_BLOCK)}) AS websites
               FROM {join}
               LEFT JOIN blockings b ON b.incident_id = i.incident_id
-              WHERE p.unit = 'websites'
+              WHERE {spec} AND p.unit = 'websites'
               GROUP BY p.figure_id
             )
             SELECT p.*,
-              CASE WHEN p.category IS NULL THEN NULL
+              CASE WHEN {no_counterpart} THEN NULL
                    WHEN p.unit IN {_in(PEOPLE_UNITS)} THEN coalesce(h.people, 0)
                    WHEN p.unit = 'websites' THEN coalesce(w.websites, 0)
                    ELSE coalesce(c.incidents, 0) END AS documented,
-              CASE WHEN p.category IS NULL THEN NULL
+              CASE WHEN {no_counterpart} THEN NULL
                    WHEN p.unit IN {_in(PEOPLE_UNITS)} THEN 'people'
                    WHEN p.unit = 'websites' THEN 'websites' ELSE 'incidents' END AS documented_unit,
               c.ranks AS incident_ids
