@@ -526,7 +526,20 @@ KPI_KIND = {
     "prison_years": "court_outcome",
 }
 
-KpiSpec = tuple[str, str, int, str]  # (label key, ``Query.kpis`` field, decimals, help key)
+KpiSpec = tuple[str, str, int, str]
+NOT_KNOWN = "—"  # a figure over a period no source covers, with nothing found: not zero
+
+
+def floor_value(value: float | int, level: str, lg: str, decimals: int = 0) -> str:
+    """A figure as its coverage allows: the number over a fully covered period, "at least N" over a
+    partly covered one (a floor), and a dash where no source covers the period and nothing was
+    found (nothing is known; "0" would read as none happened)."""
+    if level == "none" and not value:
+        return NOT_KNOWN
+    shown = i18n.number(value, lg, decimals)
+    return (
+        shown if level == "full" else i18n.t("kpi.at_least", lg, n=shown)
+    )  # (label key, ``Query.kpis`` field, decimals, help key)
 
 
 def kpi_fields(f: Filters, page: bool = False) -> tuple[KpiSpec, ...]:
@@ -566,9 +579,7 @@ def kpi_cards(k: dict | Query, f: Filters, page: bool = False) -> tuple[list[Kpi
     levels = k.get("coverage") or {}
     for label, field, decimals, help_key in kpi_fields(f, page):
         value = k[field]
-        shown = i18n.number(value, lg, decimals)
-        if levels.get(KPI_KIND.get(field.removesuffix("_people"), ""), "full") != "full":
-            shown = i18n.t("kpi.at_least", lg, n=shown)  # partly covered: the count is a floor
+        shown = floor_value(value, levels.get(KPI_KIND.get(field.removesuffix("_people"), ""), "full"), lg, decimals)
         delta = None
         if prev is None:
             change = compare = i18n.t("kpi.no_previous", lg)
@@ -581,6 +592,8 @@ def kpi_cards(k: dict | Query, f: Filters, page: bool = False) -> tuple[list[Kpi
     notes = []
     if any(v != "full" for v in levels.values()):
         notes.append(i18n.t("kpi.partial_note", lg))
+    if any(c.value == NOT_KNOWN for c in cards):
+        notes.append(i18n.t("kpi.none_note", lg))
     if prev is None:
         p = f.previous()
         notes.append(i18n.t("kpi.no_previous_long", lg, period=i18n.period_label(p.start, p.end, lg)))
@@ -619,10 +632,9 @@ def _card(
     key: str, value: float | int, lg: str, help_key: str | None = None, decimals: int = 0, level: str = "full"
 ) -> KpiCard:
     """A kind page's card; ``level``: the coverage of the page's kind in the period (a floor unless full)."""
-    shown = i18n.number(value, lg, decimals)
-    if level != "full":
-        shown = i18n.t("kpi.at_least", lg, n=shown)
-    return KpiCard(key, i18n.t(key, lg), shown, help=i18n.t(help_key, lg) if help_key else "")
+    return KpiCard(
+        key, i18n.t(key, lg), floor_value(value, level, lg, decimals), help=i18n.t(help_key, lg) if help_key else ""
+    )
 
 
 def _level(k: dict, kind: str) -> str:

@@ -117,3 +117,17 @@ def test_the_report_reader_finds_every_card(fixture_build):
     q = Query(fixture_build)
     got = report_kpis(make_report(q, q.default_filters()))
     assert len(got) == 7 and all(got.values())
+
+
+def test_a_period_no_source_covers_shows_a_dash_not_zero(fixture_build):
+    """The fixture's sources cover 2020 only: in January 2019 nothing is known, and every card says
+    so with a dash and a note (a "0" would read as "nothing happened")."""
+    from pressfreedom import figures
+
+    q = Query(fixture_build)
+    f = q.default_filters().with_(start=date(2019, 1, 1), end=date(2019, 1, 31))
+    cards, notes = figures.kpi_cards(q, f)
+    assert {c.value for c in cards} == {figures.NOT_KNOWN}
+    assert i18n.t("kpi.none_note", "en") in notes
+    g = f.with_(start=date(2019, 7, 1), end=date(2020, 6, 30))  # half covered: a floor
+    assert all(c.value.startswith("at least") for c in figures.kpi_cards(q, g)[0])
