@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     build.publish()
     print(f"etl: published {out} ({build.outputs.get('incidents.parquet', 0)} incidents, {rejected} rejected rows)")
+    if build.labels_read:
+        print(
+            f"etl: {len(build.labels_read)} vocabulary value(s) read as codes from labels (warnings in manifest.json)"
+        )
     if rejected:
         _print_problems(build)
         print(f"etl: full list in {out / 'rejects.csv'}")
