@@ -84,8 +84,16 @@ def open_inputs(raw_dir: Path, build: Build) -> dict[str, TableInput]:
     """Every input table of the contract found in ``raw_dir``, headers checked (fatal errors
     surface here, before anything is read); the rows are read later, chunk by chunk."""
     inputs: dict[str, TableInput] = {}
+    in_workbooks = find_workbooks(raw_dir)
     for spec in ALL_TABLES:
         path = find_input(raw_dir, spec.name)
+        sheet = None
+        if spec.name in in_workbooks:
+            if path is not None:
+                raise FatalInputError(
+                    path.name, f"the table is also a sheet of {in_workbooks[spec.name][0].name}; keep only one"
+                )
+            path, sheet = in_workbooks[spec.name]
         if path is None:
             if spec.name == "sources":
                 raise FatalInputError(f"{spec.name}.csv", "missing: every incident must cite a source table")
@@ -94,7 +102,7 @@ def open_inputs(raw_dir: Path, build: Build) -> dict[str, TableInput]:
             inputs[spec.name] = TableInput(spec, missing.file, None, _loaded=missing)
             continue
         if path.suffix.lower() == ".xlsx":
-            raw = read_xlsx(path, spec)
+            raw = read_xlsx(path, spec, sheet)
             inp = TableInput(spec, raw.file, path, extra=raw.extra, _loaded=raw)
         else:
             inp = open_csv(path, spec)
@@ -117,6 +125,39 @@ def find_input(raw_dir: Path, stem: str) -> Path | None:
     if len(found) > 1:
         raise FatalInputError(found[0].name, f"both {stem}.csv and {stem}.xlsx exist; keep only one")
     return found[0] if found else None
+
+
+def find_workbooks(raw_dir: Path) -> dict[str, tuple[Path, str]]:
+    """Table name -> (workbook, sheet) for the workbooks in ``raw_dir`` (any .xlsx not named as a
+    table, e.g. one made by ``python -m etl workbook``): each sheet named as a table is that table."""
+    from pressfreedom.schema import BY_NAME
+
+    found: dict[str, tuple[Path, str]] = {}
+    for path in sorted(raw_dir.glob("*.xlsx")):
+        if path.stem in BY_NAME or path.name.startswith(("~$", ".")):
+            continue
+        for sheet in xlsx_sheet_names(path):
+            name = sheet.strip().lower()
+            if name in BY_NAME:
+                if name in found:
+                    raise FatalInputError(
+                        path.name, f"sheet '{sheet}' is also in {found[name][0].name}; keep the table in one file"
+                    )
+                found[name] = (path, sheet)
+    return found
+
+
+def xlsx_sheet_names(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for a damaged file
+        raise FatalInputError(path.name, f"cannot open as an Excel workbook ({type(e).__name__}: {e})") from None
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
 
 
 def empty_table(spec: TableSpec) -> pa.Table:
@@ -451,21 +492,23 @@ def extra_columns(header: list[str], spec: TableSpec) -> list[str]:
 # -- XLSX ------------------------------------------------------------------------------
 
 
-def read_xlsx(path: Path, spec: TableSpec) -> RawTable:
+def read_xlsx(path: Path, spec: TableSpec, sheet: str | None = None) -> RawTable:
+    """The first sheet of a table's own .xlsx, or the named sheet of a workbook (the file shown
+    in reports is then ``workbook.xlsx:sheet``)."""
     from openpyxl import load_workbook
 
-    file = path.name
+    file = path.name if sheet is None else f"{path.name}:{sheet}"
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a damaged file
         raise FatalInputError(file, f"cannot open as an Excel workbook ({type(e).__name__}: {e})") from None
     try:
-        ws = wb.worksheets[0]
+        ws = wb.worksheets[0] if sheet is None else wb[sheet]
         rows = ws.iter_rows(values_only=True)
         first = next(rows, None)
         if first is None:
-            raise FatalInputError(file, "the first sheet is empty: expected a header row and data rows")
+            raise FatalInputError(file, "the sheet is empty: expected a header row and data rows")
         second = next(rows, None)
         header = check_header(file, [_cell(v) for v in first], spec, [_cell(v) for v in second] if second else None)
         width = len(header)
