@@ -228,6 +228,8 @@ PAGES = [
     ("pages/third_party.py", "page.context", None, False),
     ("pages/methodology.py", "page.methodology", None, False),
 ]
+if app.monitor_mode():  # the monitors' laptop (make run sets PFD_MONITOR=1); never on a hosting service
+    PAGES.append(("pages/check_file.py", "page.check_file", None, False))
 URL_PATHS = {"pages/third_party.py": "context"}  # shared links keep their address (/context)
 nav = st.navigation(
     [

@@ -17,7 +17,9 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import sys
+import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -147,8 +149,59 @@ def find_workbooks(raw_dir: Path) -> dict[str, tuple[Path, str]]:
     return found
 
 
+XLSX_MAX_UNPACKED = 256 << 20  # bytes of all parts of a workbook, unpacked
+XLSX_MAX_RATIO = 200  # unpacked / packed size of one part beyond which it is a decompression bomb
+XLSX_MAX_PARTS = 10_000
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def inspect_xlsx(path: Path) -> str | None:
+    """Why a workbook must not be opened, or None: not an XLSX, a decompression bomb, links to
+    other files (external workbook references, data connections), cell formulas (never
+    evaluated: the ETL would read whatever value Excel last cached). Read from the zip's
+    directory and the sheets' XML, streamed, before openpyxl parses anything."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return "not an Excel .xlsx workbook (save it as 'Excel Workbook (.xlsx)')"
+    with zf:
+        parts = zf.infolist()
+        if len(parts) > XLSX_MAX_PARTS:
+            return f"the workbook has {len(parts)} parts: refused as a possible decompression bomb"
+        unpacked = sum(p.file_size for p in parts)
+        if unpacked > XLSX_MAX_UNPACKED:
+            return f"the workbook unpacks to {unpacked >> 20} MB: refused as a possible decompression bomb"
+        for p in parts:
+            if p.file_size > (1 << 20) and p.file_size > XLSX_MAX_RATIO * max(p.compress_size, 1):
+                return f"part {p.filename} unpacks {p.file_size // max(p.compress_size, 1)}-fold: refused as a decompression bomb"
+        names = [p.filename for p in parts]
+        if any(n.startswith("xl/externalLinks/") for n in names) or "xl/connections.xml" in names:
+            return "the workbook links to other files or data connections: copy the values into a new workbook"
+        for p in parts:
+            if not (p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml")):
+                continue
+            try:
+                with zf.open(p) as fh:
+                    tail = b""
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        if _FORMULA.search(tail + block):
+                            sheet = p.filename.rsplit("/", 1)[-1]
+                            return (
+                                f"{sheet} holds cell formulas; formulas are never evaluated: "
+                                "replace them by their values (Paste Special › Values)"
+                            )
+                        tail = block[-16:]
+            except (zipfile.BadZipFile, OSError, EOFError) as e:
+                return f"the workbook is damaged ({type(e).__name__})"
+    return None
+
+
 def xlsx_sheet_names(path: Path) -> list[str]:
     from openpyxl import load_workbook
+
+    problem = inspect_xlsx(path)
+    if problem:
+        raise FatalInputError(path.name, problem)
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -498,6 +551,9 @@ def read_xlsx(path: Path, spec: TableSpec, sheet: str | None = None) -> RawTable
     from openpyxl import load_workbook
 
     file = path.name if sheet is None else f"{path.name}:{sheet}"
+    problem = inspect_xlsx(path)
+    if problem:
+        raise FatalInputError(file, problem)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)

@@ -9,6 +9,7 @@ through ``st.dataframe`` and free text through ``plain()``, which neutralises Ma
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +69,12 @@ def cached_context(function: str, *args: Any) -> Any:
 def data(method: str, f: Filters | None = None, *args: Any) -> Any:
     """A query-layer call for the current filters, cached per build and filter state."""
     return _cached(build_id(), method, f or filters(), tuple(args))
+
+
+def monitor_mode() -> bool:
+    """The monitors' switch (``PFD_MONITOR=1``, set by ``make run``): the "Check a file" page.
+    Off by default, which is what a hosting service running ``streamlit run dashboard.py`` gets."""
+    return os.environ.get("PFD_MONITOR", "") == "1"
 
 
 def require_router() -> None:
