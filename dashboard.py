@@ -20,11 +20,11 @@ app.require_router()
 config = load_config()
 st.set_page_config(page_title=config.title_in("en"), layout="wide", initial_sidebar_state="expanded")
 
+app.ensure_build()  # a fresh clone: the shipped data is compiled on the first request, once
 try:
     query = app.get_query()
-except FileNotFoundError as e:
-    st.error(str(e))
-    st.stop()
+except FileNotFoundError:  # (no local path is shown to viewers)
+    app.stop_with_error("The dashboard's data is missing. The site's administrator compiles it with `python -m etl`.")
 
 # -- 1. defaults and the URL ---------------------------------------------------------------
 lang_param = st.query_params.get("lang", config.default_language)
@@ -246,3 +246,5 @@ if app.presenting():  # presentation mode: key figures one per screen, no sideba
 else:
     st.title(config.title_in(lg))
     nav.run()
+    if built := app.build_date():
+        st.caption(i18n.t("page.build_date", lg, date=built))

@@ -9,6 +9,9 @@ from etl import check  # the check is the ETL itself (allowed in tests/test_arch
 from pressfreedom import i18n
 from webapp import app
 
+if not app.monitor_mode():  # reached without the router (e.g. Streamlit's pages-folder mode): refuse
+    st.error("This page is available on the monitors' laptop only (make run).")
+    st.stop()
 lg = app.lang()
 st.header(i18n.t("page.check_file", lg))
 st.caption(
