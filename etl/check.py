@@ -27,7 +27,7 @@ import duckdb
 
 from etl import raw_tables
 from etl.build import Build, FatalInputError
-from pressfreedom.paths import RAW_DIR, processed_dir
+from pressfreedom.paths import processed_dir, raw_dir
 from pressfreedom.schema import BY_NAME, INCIDENT_TABLES, TableSpec
 
 MAX_UPLOAD_BYTES = 20 << 20
@@ -62,7 +62,12 @@ class CheckResult:
         return sum(self.input_rows.values()) - sum(self.compiled_rows.values())
 
 
-def check_files(files: list[tuple[str, bytes]], raw_dir: Path = RAW_DIR, current: Path | None = None) -> CheckResult:
+def check_files(
+    files: list[tuple[str, bytes]], raw: Path | None = None, current: Path | None = None
+) -> CheckResult:
+    """``raw``: the other tables (default ``paths.raw_dir()``); ``current``: the build to compare
+    with (default ``paths.processed_dir()``)."""
+    others = raw or raw_dir()
     total = sum(len(data) for _, data in files)
     if total > MAX_UPLOAD_BYTES:
         raise Refused(f"The upload is {total / 2**20:.1f} MB; the limit is {MAX_UPLOAD_BYTES >> 20} MB.")
@@ -72,7 +77,7 @@ def check_files(files: list[tuple[str, bytes]], raw_dir: Path = RAW_DIR, current
         raw = Path(tmp) / "raw"
         raw.mkdir()
         uploaded = place_uploads(files, raw)
-        for p in sorted(raw_dir.iterdir()) if raw_dir.is_dir() else []:
+        for p in sorted(others.iterdir()) if others.is_dir() else []:
             stem = p.stem.lower()
             if p.is_file() and p.suffix.lower() in (".csv", ".xlsx") and stem in BY_NAME and stem not in uploaded:
                 shutil.copy(p, raw / p.name)

@@ -41,7 +41,7 @@ def csv_bytes(name: str, rows: list[dict], encoding: str = "utf-8") -> bytes:
 
 def run_check(current, *files: tuple[str, bytes]) -> check.CheckResult:
     raw, out = current
-    return check.check_files(list(files), raw_dir=raw, current=out)
+    return check.check_files(list(files), raw=raw, current=out)
 
 
 def test_a_good_file_shows_what_would_change(current):
