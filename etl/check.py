@@ -62,9 +62,7 @@ class CheckResult:
         return sum(self.input_rows.values()) - sum(self.compiled_rows.values())
 
 
-def check_files(
-    files: list[tuple[str, bytes]], raw: Path | None = None, current: Path | None = None
-) -> CheckResult:
+def check_files(files: list[tuple[str, bytes]], raw: Path | None = None, current: Path | None = None) -> CheckResult:
     """``raw``: the other tables (default ``paths.raw_dir()``); ``current``: the build to compare
     with (default ``paths.processed_dir()``)."""
     others = raw or raw_dir()
