@@ -165,3 +165,12 @@ def test_make_run_sets_the_switch_and_hosts_do_not():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     run = makefile[makefile.index("\nrun:") : makefile.index("\nlint:")]
     assert "PFD_MONITOR=1" in run and "streamlit run dashboard.py" in run
+
+
+def test_the_page_speaks_the_chosen_language(open_app, monkeypatch):
+    monkeypatch.setenv("PFD_MONITOR", "1")
+    at = open_app({"lang": "ru"})
+    at.switch_page("pages/check_file.py").run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.header] == ["Проверить файл"]
+    assert "Файл ещё не загружен." in [i.value for i in at.info]
