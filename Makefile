@@ -30,8 +30,8 @@ dev: $(BIN)/.installed-dev ## venv + the test and dev tools (requirements-dev.tx
 data: venv ## compile data/raw into data/processed
 	$(BIN)/python -m etl
 
-run: data ## set up, compile the shipped data and start the dashboard on http://localhost:$(PORT)
-	$(BIN)/python -m streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
+run: data ## set up, compile the shipped data and start the dashboard (with the monitors' "Check a file" page)
+	PFD_MONITOR=1 $(BIN)/python -m streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
 
 lint: dev ## ruff lint + format check
 	$(BIN)/ruff check .

@@ -20,11 +20,11 @@ app.require_router()
 config = load_config()
 st.set_page_config(page_title=config.title_in("en"), layout="wide", initial_sidebar_state="expanded")
 
+app.ensure_build()  # a fresh clone: the shipped data is compiled on the first request, once
 try:
     query = app.get_query()
-except FileNotFoundError as e:
-    st.error(str(e))
-    st.stop()
+except FileNotFoundError:  # (no local path is shown to viewers)
+    app.stop_with_error("The dashboard's data is missing. The site's administrator compiles it with `python -m etl`.")
 
 # -- 1. defaults and the URL ---------------------------------------------------------------
 lang_param = st.query_params.get("lang", config.default_language)
@@ -228,6 +228,8 @@ PAGES = [
     ("pages/third_party.py", "page.context", None, False),
     ("pages/methodology.py", "page.methodology", None, False),
 ]
+if app.monitor_mode():  # the monitors' laptop (make run sets PFD_MONITOR=1); never on a hosting service
+    PAGES.append(("pages/check_file.py", "page.check_file", None, False))
 URL_PATHS = {"pages/third_party.py": "context"}  # shared links keep their address (/context)
 nav = st.navigation(
     [
@@ -244,3 +246,5 @@ if app.presenting():  # presentation mode: key figures one per screen, no sideba
 else:
     st.title(config.title_in(lg))
     nav.run()
+    if built := app.build_date():
+        st.caption(i18n.t("page.build_date", lg, date=built))

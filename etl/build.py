@@ -61,6 +61,8 @@ class Build:
     warnings: list[str] = field(default_factory=list)
     skipped_inputs: list[dict] = field(default_factory=list)
     withheld: dict[str, int] = field(default_factory=dict)  # rows left out for confidentiality
+    # (file, column, value as written, code) -> [rows, first record]: labels read as codes
+    labels_read: dict[tuple, list[int]] = field(default_factory=dict)
     verbose: bool = True
     _writer_thread: ThreadPoolExecutor | None = field(default=None, repr=False)
     _pending: deque[Future] = field(default_factory=deque, repr=False)
@@ -150,6 +152,7 @@ class Build:
             "outputs": set(self.outputs),
             "warnings": len(self.warnings),
             "withheld": dict(self.withheld),
+            "labels": {k: list(v) for k, v in self.labels_read.items()},
             "files": {p.name for p in self.dir.iterdir()},
         }
 
@@ -163,9 +166,18 @@ class Build:
         for key in set(self.outputs) - mark["outputs"]:
             del self.outputs[key]
         self.withheld = dict(mark["withheld"])
+        self.labels_read = {k: list(v) for k, v in mark["labels"].items()}
         for p in self.dir.iterdir():
             if p.name not in mark["files"]:
                 p.unlink()
+
+    def label_warnings(self) -> list[str]:
+        """One warning per vocabulary value read as a code although not written as one."""
+        return [
+            f"{file}: column {column!r}: read {value!r} as the code {code!r} "
+            f"({n} row{'s' if n != 1 else ''}, first record {first})"
+            for (file, column, value, code), (n, first) in sorted(self.labels_read.items(), key=str)
+        ]
 
     def write_reports(self) -> None:
         self.problems.sort(key=lambda p: (p[0], int(p[1]), p[3], p[5]))
@@ -186,7 +198,7 @@ class Build:
             "rejected_rows": sum(len(v) for v in self.rejected_records.values()),
             "rejected_by_file": {k: len(v) for k, v in sorted(self.rejected_records.items()) if v},
             "problems": len(self.problems),
-            "warnings": self.warnings,
+            "warnings": self.warnings + self.label_warnings(),
             "seconds": round(time.time() - self.started, 3),
         }
         (self.dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")

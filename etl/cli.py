@@ -1,4 +1,4 @@
-"""`python -m etl [--raw DIR] [--out DIR] [--strict] [--internal]`.
+"""`python -m etl [--raw DIR] [--out DIR] [--strict] [--internal]`; `python -m etl workbook --help`.
 
 Exit codes: 0 compiled (rejects possible), 1 with --strict when any row was rejected
 (nothing is published then), 2 on a fatal input error (nothing is published).
@@ -33,6 +33,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["workbook"]:  # python -m etl workbook --out FILE.xlsx [--lang] [--with-data]
+        from etl import workbook
+
+        return workbook.main(argv[1:])
     args = parse_args(argv)
     use_jemalloc()
     out: Path = args.out or (INTERNAL_DIR if args.internal else DEFAULT_PROCESSED_DIR)
@@ -57,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     build.publish()
     print(f"etl: published {out} ({build.outputs.get('incidents.parquet', 0)} incidents, {rejected} rejected rows)")
+    if build.labels_read:
+        print(
+            f"etl: {len(build.labels_read)} vocabulary value(s) read as codes from labels (warnings in manifest.json)"
+        )
     if rejected:
         _print_problems(build)
         print(f"etl: full list in {out / 'rejects.csv'}")

@@ -17,7 +17,9 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import sys
+import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -84,8 +86,16 @@ def open_inputs(raw_dir: Path, build: Build) -> dict[str, TableInput]:
     """Every input table of the contract found in ``raw_dir``, headers checked (fatal errors
     surface here, before anything is read); the rows are read later, chunk by chunk."""
     inputs: dict[str, TableInput] = {}
+    in_workbooks = find_workbooks(raw_dir)
     for spec in ALL_TABLES:
         path = find_input(raw_dir, spec.name)
+        sheet = None
+        if spec.name in in_workbooks:
+            if path is not None:
+                raise FatalInputError(
+                    path.name, f"the table is also a sheet of {in_workbooks[spec.name][0].name}; keep only one"
+                )
+            path, sheet = in_workbooks[spec.name]
         if path is None:
             if spec.name == "sources":
                 raise FatalInputError(f"{spec.name}.csv", "missing: every incident must cite a source table")
@@ -94,7 +104,7 @@ def open_inputs(raw_dir: Path, build: Build) -> dict[str, TableInput]:
             inputs[spec.name] = TableInput(spec, missing.file, None, _loaded=missing)
             continue
         if path.suffix.lower() == ".xlsx":
-            raw = read_xlsx(path, spec)
+            raw = read_xlsx(path, spec, sheet)
             inp = TableInput(spec, raw.file, path, extra=raw.extra, _loaded=raw)
         else:
             inp = open_csv(path, spec)
@@ -117,6 +127,90 @@ def find_input(raw_dir: Path, stem: str) -> Path | None:
     if len(found) > 1:
         raise FatalInputError(found[0].name, f"both {stem}.csv and {stem}.xlsx exist; keep only one")
     return found[0] if found else None
+
+
+def find_workbooks(raw_dir: Path) -> dict[str, tuple[Path, str]]:
+    """Table name -> (workbook, sheet) for the workbooks in ``raw_dir`` (any .xlsx not named as a
+    table, e.g. one made by ``python -m etl workbook``): each sheet named as a table is that table."""
+    from pressfreedom.schema import BY_NAME
+
+    found: dict[str, tuple[Path, str]] = {}
+    for path in sorted(raw_dir.glob("*.xlsx")):
+        if path.stem in BY_NAME or path.name.startswith(("~$", ".")):
+            continue
+        for sheet in xlsx_sheet_names(path):
+            name = sheet.strip().lower()
+            if name in BY_NAME:
+                if name in found:
+                    raise FatalInputError(
+                        path.name, f"sheet '{sheet}' is also in {found[name][0].name}; keep the table in one file"
+                    )
+                found[name] = (path, sheet)
+    return found
+
+
+XLSX_MAX_UNPACKED = 256 << 20  # bytes of all parts of a workbook, unpacked
+XLSX_MAX_RATIO = 200  # unpacked / packed size of one part beyond which it is a decompression bomb
+XLSX_MAX_PARTS = 10_000
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def inspect_xlsx(path: Path) -> str | None:
+    """Why a workbook must not be opened, or None: not an XLSX, a decompression bomb, links to
+    other files (external workbook references, data connections), cell formulas (never
+    evaluated: the ETL would read whatever value Excel last cached). Read from the zip's
+    directory and the sheets' XML, streamed, before openpyxl parses anything."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return "not an Excel .xlsx workbook (save it as 'Excel Workbook (.xlsx)')"
+    with zf:
+        parts = zf.infolist()
+        if len(parts) > XLSX_MAX_PARTS:
+            return f"the workbook has {len(parts)} parts: refused as a possible decompression bomb"
+        unpacked = sum(p.file_size for p in parts)
+        if unpacked > XLSX_MAX_UNPACKED:
+            return f"the workbook unpacks to {unpacked >> 20} MB: refused as a possible decompression bomb"
+        for p in parts:
+            if p.file_size > (1 << 20) and p.file_size > XLSX_MAX_RATIO * max(p.compress_size, 1):
+                return f"part {p.filename} unpacks {p.file_size // max(p.compress_size, 1)}-fold: refused as a decompression bomb"
+        names = [p.filename for p in parts]
+        if any(n.startswith("xl/externalLinks/") for n in names) or "xl/connections.xml" in names:
+            return "the workbook links to other files or data connections: copy the values into a new workbook"
+        for p in parts:
+            if not (p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml")):
+                continue
+            try:
+                with zf.open(p) as fh:
+                    tail = b""
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        if _FORMULA.search(tail + block):
+                            sheet = p.filename.rsplit("/", 1)[-1]
+                            return (
+                                f"{sheet} holds cell formulas; formulas are never evaluated: "
+                                "replace them by their values (Paste Special › Values)"
+                            )
+                        tail = block[-16:]
+            except (zipfile.BadZipFile, OSError, EOFError) as e:
+                return f"the workbook is damaged ({type(e).__name__})"
+    return None
+
+
+def xlsx_sheet_names(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    problem = inspect_xlsx(path)
+    if problem:
+        raise FatalInputError(path.name, problem)
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for a damaged file
+        raise FatalInputError(path.name, f"cannot open as an Excel workbook ({type(e).__name__}: {e})") from None
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
 
 
 def empty_table(spec: TableSpec) -> pa.Table:
@@ -451,21 +545,26 @@ def extra_columns(header: list[str], spec: TableSpec) -> list[str]:
 # -- XLSX ------------------------------------------------------------------------------
 
 
-def read_xlsx(path: Path, spec: TableSpec) -> RawTable:
+def read_xlsx(path: Path, spec: TableSpec, sheet: str | None = None) -> RawTable:
+    """The first sheet of a table's own .xlsx, or the named sheet of a workbook (the file shown
+    in reports is then ``workbook.xlsx:sheet``)."""
     from openpyxl import load_workbook
 
-    file = path.name
+    file = path.name if sheet is None else f"{path.name}:{sheet}"
+    problem = inspect_xlsx(path)
+    if problem:
+        raise FatalInputError(file, problem)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a damaged file
         raise FatalInputError(file, f"cannot open as an Excel workbook ({type(e).__name__}: {e})") from None
     try:
-        ws = wb.worksheets[0]
+        ws = wb.worksheets[0] if sheet is None else wb[sheet]
         rows = ws.iter_rows(values_only=True)
         first = next(rows, None)
         if first is None:
-            raise FatalInputError(file, "the first sheet is empty: expected a header row and data rows")
+            raise FatalInputError(file, "the sheet is empty: expected a header row and data rows")
         second = next(rows, None)
         header = check_header(file, [_cell(v) for v in first], spec, [_cell(v) for v in second] if second else None)
         width = len(header)

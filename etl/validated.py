@@ -62,7 +62,7 @@ DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY"
 
 MACROS = f"""
 CREATE OR REPLACE MACRO s(v) AS nullif(trim(v), '');
-CREATE OR REPLACE MACRO vkey(v) AS lower(replace(replace(trim(v), ' ', '_'), '-', '_'));
+CREATE OR REPLACE MACRO vkey(v) AS replace(strip_accents(lower(replace(replace(trim(v), ' ', '_'), '-', '_'))), 'ı', 'i');
 CREATE OR REPLACE MACRO pdate(v) AS CASE
   WHEN regexp_full_match(v, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN try_strptime(v, '%Y-%m-%d')::DATE
   WHEN regexp_full_match(v, '\\d{{4}}-\\d{{2}}-\\d{{2}}[ T]\\d{{2}}:\\d{{2}}(:\\d{{2}})?')
@@ -113,13 +113,11 @@ def lit(text: str) -> str:
 
 
 def vocab_case(col: str, vocab: Vocabulary) -> str:
-    """SQL mapping a raw cell to its code (case-insensitive; English labels accepted).
+    """SQL mapping a raw cell to its code: the code or a label in any language, case and
+    accents ignored (``vkey`` folds as ``pressfreedom.vocab.fold``).
 
     One list lookup per cell (a CASE would evaluate the normalised key once per WHEN)."""
-    keys: dict[str, str] = {}
-    for t in vocab.terms:
-        keys.setdefault(t.code, t.code)
-        keys.setdefault(t.en.strip().lower().replace(" ", "_").replace("-", "_"), t.code)
+    keys = vocab.keys()
     key_list = "[" + ", ".join(lit(k) for k in keys) + "]"
     code_list = "[" + ", ".join(lit(c) for c in keys.values()) + "]"
     return f"{code_list}[list_position({key_list}, vkey({col}))]"
@@ -900,6 +898,7 @@ def validate_references(
     con.execute(MACROS)
     for name, raw in raws.items():
         parsed = parse(con, raw.spec, raw.table)
+        note_labels(build, raw.file, raw.spec, parsed.table)
         raw.table = raw.table.slice(0, 0)
         con.register(f"t_{name}", parsed.table)
         con.execute(f"CREATE OR REPLACE TEMP VIEW p_{name} AS SELECT * FROM t_{name}")
@@ -977,6 +976,23 @@ def _report(
     build.log(f"validated {raw.file}: {len(rows)} problem(s)")
 
 
+def note_labels(build: Build, file: str, spec: TableSpec, parsed: pa.Table) -> None:
+    """Where a vocabulary cell was read as a code although it is not written as one (a label in
+    any language, another case, accents): counted per file, column and value for the build's
+    warnings (``Build.labels_read``)."""
+    for c in spec.columns:
+        if c.kind != VOCAB:
+            continue
+        raw, val = parsed.column(c.name + "__raw"), parsed.column(c.name)
+        differs = pc.fill_null(pc.not_equal(raw.cast(pa.string()), val), False)
+        if not pc.any(differs).as_py():
+            continue
+        rows = parsed.select([c.name + "__raw", c.name, "__record"]).filter(differs)
+        for value, code, record in zip(*(rows.column(i).to_pylist() for i in range(3)), strict=True):
+            seen = build.labels_read.setdefault((file, c.name, value, code), [0, record])
+            seen[0] += 1
+
+
 # -- incident tables: chunk by chunk -------------------------------------------------------------
 
 IDS_SCHEMA = pa.schema(
@@ -1027,6 +1043,7 @@ class IncidentTable:
         if raw.problems:
             self.build.add_problems(self.file, _mask_ragged(raw, self.build.public))
         p = parse(self.con, self.spec, raw.table, self.distinct, large)
+        note_labels(self.build, self.file, self.spec, p.table)
         bad = p.cell_bad.copy()
         unknown_src = p.unknown_sources(self.ctx)
         if unknown_src.any():  # what the unknown-sources check reports

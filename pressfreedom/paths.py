@@ -27,6 +27,12 @@ def processed_dir() -> Path:
     return Path(os.environ.get("PFD_PROCESSED_DIR", DEFAULT_PROCESSED_DIR))
 
 
+def raw_dir() -> Path:
+    """The monitors' tables the "Check a file" page checks an upload against (``PFD_RAW_DIR``
+    lets tests pair it with a fixture build)."""
+    return Path(os.environ.get("PFD_RAW_DIR", RAW_DIR))
+
+
 def builds_dir_for(out: Path) -> Path:
     """Versioned build folders live beside the published symlink, hidden."""
     return out.parent / f".{out.name}-builds"

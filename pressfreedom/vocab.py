@@ -12,6 +12,7 @@ of the documents in ``shared/sources`` where those documents use them.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "az")
@@ -54,15 +55,30 @@ class Vocabulary:
     def labels(self, lang: str = "en") -> dict[str, str]:
         return {t.code: t.label(lang) for t in self.terms}
 
+    def keys(self) -> dict[str, str]:
+        """Folded code or label (``fold``) -> code: the codes and their labels in every language.
+        ``tests/test_vocab_labels.py`` fails if two codes share a folded key."""
+        keys: dict[str, str] = {}
+        for t in self.terms:
+            keys.setdefault(t.code, t.code)
+        for t in self.terms:
+            for lang in LANGUAGES:
+                keys.setdefault(fold(t.label(lang)), t.code)
+        return keys
+
     def normalise(self, value: str) -> str | None:
-        """Map a raw cell (any case, spaces or hyphens for underscores) to a code, or None."""
-        key = value.strip().lower().replace(" ", "_").replace("-", "_")
-        if key in self._by_code:
-            return key
-        for t in self.terms:  # an English label typed instead of the code is accepted too
-            if value.strip().lower() == t.en.lower():
-                return t.code
-        return None
+        """Map a raw cell to a code, or None: the code or a label in any language, case and
+        accents ignored, spaces or hyphens for underscores (the ETL's ``vkey`` folds alike)."""
+        return self.keys().get(fold(value))
+
+
+def fold(value: str) -> str:
+    """A cell as the key it is looked up by: trimmed, lower case, accents dropped (NFKD without
+    combining marks; the Azerbaijani dotless ı as i), spaces and hyphens as underscores. The
+    ETL's SQL macro ``vkey`` computes the same (checked by ``tests/test_vocab_labels.py``)."""
+    s = unicodedata.normalize("NFKD", value.strip().lower())
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return s.replace("ı", "i").replace(" ", "_").replace("-", "_")
 
 
 def V(name: str, *rows: tuple, unknown: str | None = "unknown") -> Vocabulary:

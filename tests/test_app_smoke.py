@@ -10,7 +10,8 @@ PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.
 
 
 @pytest.fixture
-def at(open_app):
+def at(open_app, monkeypatch):
+    monkeypatch.setenv("PFD_MONITOR", "1")  # every page registered, the monitors' check page too
     return open_app()
 
 

@@ -120,12 +120,20 @@ ALLOWED = {  # layer → the layers it may import
 }
 
 
+# Single modules a layer may import beyond ALLOWED, each with the reason.
+ALLOWED_MODULES = {
+    # the monitors' "Check a file" page runs the ETL's own checks on an upload (into a temporary
+    # folder): a second implementation in the library would drift from what `make data` does
+    ("pages.check_file", "etl.check"),
+}
+
+
 def test_every_import_points_down_the_layers():
     wrong = [
         f"{m} → {t}"
         for m, targets in sorted(graph().items())
         for t in sorted(targets)
-        if layer(t) not in ALLOWED[layer(m)]
+        if layer(t) not in ALLOWED[layer(m)] and (m, t) not in ALLOWED_MODULES
     ]
     assert wrong == []
 

@@ -9,6 +9,7 @@ through ``st.dataframe`` and free text through ``plain()``, which neutralises Ma
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +69,110 @@ def cached_context(function: str, *args: Any) -> Any:
 def data(method: str, f: Filters | None = None, *args: Any) -> Any:
     """A query-layer call for the current filters, cached per build and filter state."""
     return _cached(build_id(), method, f or filters(), tuple(args))
+
+
+FIRST_BUILD_TIMEOUT = 900  # seconds the first start's ETL may take
+_first_build_failed = False  # this server process tried and failed: restart it to try again
+
+
+def _first_build_lock() -> Path:
+    from pressfreedom.paths import DATA_DIR
+
+    return DATA_DIR / ".first-build.lock"
+
+
+def ensure_build() -> None:
+    """A server started on a fresh clone (``streamlit run dashboard.py``, no ``make data``)
+    compiles the shipped data on its first request, once: every visitor arriving meanwhile
+    waits (with a message) for the same build behind a file lock (threads and processes alike);
+    the ETL publishes atomically (symlink flip). Only the public build is ever compiled here.
+    A failure shows a clear error page (the details go to the server's log, never to viewers).
+    With ``PFD_PROCESSED_DIR`` set (tests, a host's own build) nothing is compiled."""
+    global _first_build_failed
+    if (processed_dir() / "manifest.json").is_file():
+        return _require_public()
+    if "PFD_PROCESSED_DIR" in os.environ or _first_build_failed:
+        return _stop_no_data()
+    import fcntl
+    import subprocess
+    import sys
+
+    from pressfreedom.paths import ROOT
+
+    note = st.empty()
+    note.info(
+        "Preparing the data for the dashboard's first start: this takes a few seconds, and happens once. "
+        "Other visitors arriving now wait for the same build; the page appears by itself when it is ready."
+    )
+    lock_path = _first_build_lock()
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time; the others wait here
+        try:
+            if not (processed_dir() / "manifest.json").is_file() and not _first_build_failed:
+                done = subprocess.run(
+                    [sys.executable, "-m", "etl", "--quiet"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    timeout=FIRST_BUILD_TIMEOUT,
+                    check=False,
+                )
+                if done.returncode != 0:
+                    _first_build_failed = True
+                    print(f"first start: the ETL exited with {done.returncode}:\n{done.stderr}", file=sys.stderr)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    note.empty()
+    if not (processed_dir() / "manifest.json").is_file():
+        _stop_no_data()
+    _require_public()
+
+
+def stop_with_error(message: str) -> None:
+    """An error page: the message alone (no page list: the sidebar of Streamlit's pages-folder
+    mode would otherwise list every script in pages/), then stop."""
+    st.navigation([st.Page(_no_page, title="Dashboard", url_path="error", default=True)], position="hidden")
+    st.error(message)
+    st.stop()
+
+
+def _no_page() -> None:
+    """The only page of an error page."""
+
+
+def _stop_no_data() -> None:
+    stop_with_error(
+        "The dashboard's data could not be compiled, so there is nothing to show yet. "
+        "The site's administrator finds the reason in the server's log (run `python -m etl` to see it)."
+    )
+
+
+def _require_public() -> None:
+    """Without the monitors' switch only a public build is served (confidential names withheld)."""
+    if monitor_mode():
+        return
+    try:
+        public = json.loads((processed_dir() / "manifest.json").read_text(encoding="utf-8")).get("public", False)
+    except (OSError, ValueError):
+        public = False
+    if public is not True:
+        stop_with_error("This build is not a public one (it keeps confidential names): it is not served here.")
+
+
+def build_date() -> str:
+    """The day the current build was compiled (ISO), or ''."""
+    try:
+        built = json.loads((processed_dir() / "manifest.json").read_text(encoding="utf-8")).get("built_at", "")
+    except (OSError, ValueError):
+        return ""
+    return str(built)[:10]
+
+
+def monitor_mode() -> bool:
+    """The monitors' switch (``PFD_MONITOR=1``, set by ``make run``): the "Check a file" page.
+    Off by default, which is what a hosting service running ``streamlit run dashboard.py`` gets."""
+    return os.environ.get("PFD_MONITOR", "") == "1"
 
 
 def require_router() -> None:

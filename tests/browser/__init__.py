@@ -32,6 +32,7 @@ def _page_stems() -> tuple[str, ...]:
     """The pages in the app's order, read from the PAGES list in dashboard.py: the catalogue key's
     name, which is also the page's URL path (pages/third_party.py keeps the address /context)."""
     text = (Path(__file__).resolve().parents[2] / "dashboard.py").read_text(encoding="utf-8")
+    text = text[text.index("PAGES = [") : text.index("\n]\n", text.index("PAGES = ["))]  # not the monitors' page
     return tuple(re.findall(r'\(\s*"pages/\w+\.py",\s*"page\.(\w+)"', text))
 
 
