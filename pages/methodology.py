@@ -12,6 +12,8 @@ from pressfreedom.vocab import (
     BLOCKING_TYPE,
     CATEGORY,
     CATEGORY_SUBCATEGORY,
+    CUSTODY_STATUS,
+    DETENTION_TYPE,
     LANGUAGES,
     OUTCOME,
     SOURCE_LANGUAGE,
@@ -30,6 +32,12 @@ st.caption(i18n.t("method.intro", lg))
 def labels(vocab, codes) -> str:
     """Labels of a set of codes in the vocabulary's own order (so the text follows the declaration)."""
     return ", ".join(vocab.label(c, lg) for c in vocab.codes if c in codes)
+
+
+def custody_events(detention_types, outcomes, status: str) -> str:
+    """The detention types, court outcomes and custody report that say one thing about custody."""
+    report = i18n.t("bars.custody_report", lg, status=i18n.in_sentence(CUSTODY_STATUS.label(status, lg), lg))
+    return ", ".join(x for x in (labels(DETENTION_TYPE, detention_types), labels(OUTCOME, outcomes), report) if x)
 
 
 # 1. counting rules — rendered from the declared sets, never a second copy
@@ -53,6 +61,15 @@ paragraphs = [
     i18n.t("method.rule_comparison", lg),
     i18n.t("method.rule_published", lg),
     i18n.t("method.rule_outlets", lg, roles=labels(VICTIM_ROLE, rules.outlet_roles)),
+    i18n.t(
+        "method.rule_custody",
+        lg,
+        months=rules.confirmation_months,
+        held=custody_events(rules.held_detentions, rules.held_outcomes, "held"),
+        free=custody_events(rules.free_detentions, rules.free_outcomes, "released"),
+        house=custody_events(rules.house_detentions, rules.house_outcomes, "house_arrest"),
+        roles=labels(VICTIM_ROLE, rules.custody_roles),
+    ),
     i18n.t("method.rule_confidential", lg),
 ]
 for p in paragraphs:

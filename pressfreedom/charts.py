@@ -1229,3 +1229,73 @@ def case_timeline(
     )
     fig.update_layout(height=max(260, fig.layout.margin.t + fig.layout.margin.b + 60 + 50 * len(kinds)))
     return fig
+
+
+def held_over_time(
+    data: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    *,
+    title: str,
+    caption: str,
+    source: str,
+    lang: str = "en",
+    labels: dict[str, str],
+    published_name: str,
+    y_title: str,
+    note: str | None = None,
+    theme: str | Theme = "screen",
+    width_hint: int | None = None,
+) -> go.Figure:
+    """People held at the end of each month (``Query.held_by_month``: month, key, n, monitored),
+    stacked by basis (``labels``: key → legend name, in order); published counts of the same thing
+    (``published``: date, value, text — the figure in words) as grey diamonds on their day.
+
+    Every month of the period is on the axis; months no source monitors are shaded "not
+    monitored". ``customdata`` of a bar: (month ISO, key), for the lists under the chart.
+    """
+    th = theme_of(theme, width_hint)
+    has_published = published is not None and not published.empty
+    if _is_empty(data) and not has_published:
+        return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th, note=note)
+    months = sorted(data["month"].unique())
+    index = {m: k for k, m in enumerate(months)}
+    styles = shades("detention", list(labels))
+    fig = go.Figure()
+    for key, name in labels.items():
+        part = data[data["key"] == key].sort_values("month")
+        color, pattern = styles[key]
+        fig.add_bar(
+            x=[index[m] for m in part["month"]],
+            y=part["n"].tolist(),
+            name=_esc(name),
+            marker=bar_marker(color, pattern),
+            customdata=[[m.isoformat(), key] for m in part["month"]],
+            hovertext=[i18n.month_label(m, lang, long=True) for m in part["month"]],
+            hovertemplate="%{hovertext}<br>%{fullData.name}: %{y}<extra></extra>",
+        )
+    peak = _peak(data)
+    if has_published:
+        xs = [month_position(d, months) for d in published["date"]]
+        fig.add_scatter(
+            x=xs,
+            y=published["value"].astype(float).tolist(),
+            mode="markers+text",
+            name=_esc(published_name),
+            marker=dict(symbol="diamond", size=th.font_size + 3, color=NEUTRAL, line=dict(color="#ffffff", width=1)),
+            text=[_esc(t) for t in published["text"]],
+            # a figure near an edge of the plot writes its words towards the middle, never off the canvas
+            textposition=["top left" if x > len(months) - 2 else "top right" if x < 1 else "top center" for x in xs],
+            textfont=dict(size=max(th.font_size - 2, 10), color="#333333"),
+            cliponaxis=False,
+            hovertext=[_esc(t) for t in published["hover"]],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+        peak = max(peak, int(published["value"].max()))
+    fig.update_layout(barmode="stack", bargap=0.15 if len(months) > 4 else 0.55, clickmode="event+select")
+    _month_axis(fig, months, lang, th)
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d", range=[0, max(peak, 1) * 1.18])
+    if peak <= 8:
+        fig.update_yaxes(dtick=1)
+    monitored = data.groupby("month")["monitored"].first().reindex(months).fillna(True).astype(bool).tolist()
+    add_unmonitored(fig, months, monitored, lang)
+    return decorate(fig, title, caption, source, th, note=note, fixed=True, lang=lang)

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from pressfreedom import charts, figures, i18n
 from pressfreedom.filters import Filters
 from pressfreedom.query import Query
 from pressfreedom.vocab import LANGUAGES, OUTCOME
@@ -315,3 +316,105 @@ def test_published_counts_of_people_held_on_a_day_stand_beside_the_count_here(q)
 
 def test_pardon_is_an_outcome_with_three_labels():
     assert [OUTCOME.label("pardon", lang) for lang in LANGUAGES] == ["Pardon", "Помилование", "Əfv"]
+
+
+# -- the figure layer -----------------------------------------------------------------------------------
+
+
+def test_the_card_and_the_lists_in_every_language(q):
+    day = date(2021, 12, 31)
+    data = figures.from_query(q)
+    for lang in LANGUAGES:
+        f = F.with_(lang=lang)
+        card = figures.behind_bars_card(q.held_on(f, day), f, day)
+        assert card.label == i18n.t("bars.kpi_label", lang, date=i18n.day_label(day, lang))
+        assert card.value == i18n.number(len(q.held_on(f, day)), lang)
+        house, gone = q.house_arrest_on(f, day), q.status_unknown_on(f, day)
+        assert figures.not_counted_words(house, gone, lang) == i18n.t(
+            "bars.not_counted",
+            lang,
+            house=i18n.t("bars.n_house", lang, count=len(house)),
+            unknown=i18n.t("bars.n_unknown", lang, count=len(gone)),
+        )
+        table = figures.held_table(q.held_on(f, day), day, lang)
+        assert len(table) == len(q.held_on(f, day)) and i18n.t("bars.col_time", lang) in table.columns
+        assert len(figures.unknown_table(q.status_unknown_on(f, day), lang)) == len(q.status_unknown_on(f, day))
+        kf = figures.behind_bars_figure(data, Filters(start=date(2021, 1, 1), end=day, lang=lang))
+        fig = kf.fig
+        assert fig.data[-1].name.replace("<br>", " ") == i18n.t("bars.published_name", lang)
+        assert list(fig.data[-1].text) == [i18n.t("published.q_at_least", lang, n="4", suffix="", **unit(lang))]
+    row = held(q, day).loc["T-SENT"].to_dict()
+    assert figures.held_table(pd.DataFrame([row]), day, "ru").iloc[0][i18n.t("bars.col_sentence", "ru")] == "5 лет"
+
+
+def unit(lang: str) -> dict:
+    from pressfreedom.wording import unit_words
+
+    return unit_words("people", lang, 4)
+
+
+def test_the_time_held_is_written_in_days_then_years_and_months():
+    day = date(2021, 12, 31)
+    assert figures.held_time_words(45, day, "en") == "45 days"
+    assert figures.held_time_words((day - date(2019, 9, 30)).days, day, "en") == "2 years 3 months"
+    assert figures.held_time_words((day - date(2021, 7, 31)).days, day, "ru") == "5 месяцев"
+    assert figures.span_words(51, "az") == "4 il 3 ay"
+    assert figures.span_words(24, "ru") == "2 года"
+
+
+def test_the_chart_stacks_the_two_bases_and_says_when_no_published_count_falls_in_the_period(q):
+    f = Filters(start=date(2020, 1, 1), end=date(2020, 12, 31))
+    kf = figures.behind_bars_figure(figures.from_query(q), f)
+    fig = kf.build("screen")
+    names = [t.name for t in fig.data]
+    assert names == [i18n.t("bars.key_confirmed", "en"), i18n.t("bars.key_term", "en")]
+    assert i18n.t("bars.published_none", "en") not in fig.layout.title.subtitle.text  # said under it on a page
+    assert i18n.t("bars.published_none", "en") in kf.build("export").layout.title.subtitle.text  # an image says it
+    december = sum(t.y[-1] for t in fig.data)
+    assert kf.n == december == len(q.held_on(f, date(2020, 12, 31)))
+    assert fig.layout.barmode == "stack" and fig.layout.separators == i18n.number_separators("en")
+    empty = charts.held_over_time(
+        q.held_by_month(Filters(start=date(2014, 1, 1), end=date(2014, 3, 31))),
+        title="t", caption="c", source="s", labels={"confirmed": "a", "term": "b"}, published_name="p", y_title="y",
+    )  # fmt: skip
+    assert any(a.name == "empty-message" for a in empty.layout.annotations)
+
+
+# -- the page ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_shows_the_card_the_chart_and_the_lists_in_every_language(open_app, lang):
+    """The fixture build (2020): Fixture Person A, sentenced on 20 May 2020 to 51 months, is held on
+    31 December 2020; the card says so, the list names them, with the sentence, and the two lists
+    apart are there (empty)."""
+    at = open_app({"lang": lang})
+    at.switch_page("pages/behind_bars.py").run()
+    assert not at.exception, at.exception
+    assert at.header[0].value == i18n.t("page.behind_bars", lang)
+    day = i18n.day_label(date(2020, 12, 31), lang)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards[i18n.t("bars.kpi_label", lang, date=day)] == "1"
+    assert i18n.t("bars.not_counted", lang, house=i18n.t("bars.n_house", lang, count=0),
+                  unknown=i18n.t("bars.n_unknown", lang, count=0)) in [c.value for c in at.caption]  # fmt: skip
+    assert len(at.get("plotly_chart")) == 1
+    held_list = next(d.value for d in at.dataframe if i18n.t("bars.col_since", lang) in d.value.columns)
+    assert list(held_list[i18n.t("bars.col_name", lang)]) == ["Fixture Person A"]
+    assert list(held_list[i18n.t("bars.col_sentence", lang)]) == [figures.span_words(51, lang)]
+    assert list(held_list[i18n.t("bars.col_since", lang)]) == [i18n.day_label(date(2020, 5, 20), lang)]
+    titles = [h.value for h in at.subheader]
+    assert i18n.t("bars.list_title", lang, date=day) in titles
+    assert i18n.t("bars.unknown_title", lang, date=day) in titles
+    assert i18n.t("bars.unknown_empty", lang) in [x.value for x in at.info]
+
+
+def test_the_page_follows_the_period_and_the_roles(open_app):
+    """The period's last day is the day counted; the sidebar's roles replace journalists and bloggers."""
+    at = open_app({"from": "2020-01", "to": "2020-04"})  # before the sentence of 20 May 2020
+    at.switch_page("pages/behind_bars.py").run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}[i18n.t("bars.kpi_label", "en", date="30 April 2020")] == "0"
+    assert i18n.t("bars.empty", "en") in [x.value for x in at.info]
+    at = open_app({"role": "activist"})
+    at.switch_page("pages/behind_bars.py").run()
+    assert {m.label: m.value for m in at.metric}[i18n.t("bars.kpi_label", "en", date="31 December 2020")] == "0"
