@@ -40,6 +40,7 @@ PEOPLE = {
     "T-SUS": ("Suspended Sentence", "journalist"),
     "T-CAP": ("Report Within Term", "journalist"),
     "T-AGAIN": ("Arrested Again", "journalist"),
+    "T-BAIL": ("Released Before Verdict", "journalist"),
 }
 
 
@@ -74,6 +75,7 @@ DETENTIONS = [
     detention("DET-T10", "T-SUS", "2021-01-10", "arrest"),
     detention("DET-T11", "T-AGAIN", "2018-01-01", "arrest", released_on="2018-06-01"),
     detention("DET-T12", "T-AGAIN", "2020-02-01", "arrest"),
+    detention("DET-T13", "T-BAIL", "2018-01-10", "arrest", released_on="2018-02-01", case_id="bail"),
 ]
 COURT = [
     court("CRT-T1", "T-SENT", "2019-06-01", "prison_sentence", "60", case_id="sent"),
@@ -87,6 +89,7 @@ COURT = [
     court("CRT-T9", "T-RED", "2019-01-10", "sentence_reduced", "36", appeal_of="CRT-T8"),
     court("CRT-T10", "T-SUS", "2021-04-01", "suspended_sentence", "24"),
     court("CRT-T11", "T-CAP", "2019-01-10", "prison_sentence", "12"),
+    court("CRT-T12", "T-BAIL", "2018-06-01", "prison_sentence", "12", case_id="bail"),
 ]
 REPORTS = [
     report("CUS-T1", "T-CUS", "2020-06-15"),
@@ -177,16 +180,25 @@ def test_an_arrest_known_only_to_the_year_counts_on_its_last_possible_days_only(
 # -- arrest and sentence; sentence and release; pardon; a term that ended --------------------------
 
 
-def test_arrest_and_sentence_held_while_the_term_runs_counted_from_the_verdict(q):
+def test_arrest_and_sentence_held_while_the_term_runs_counted_from_the_arrest_of_the_case(q):
+    """The term is counted from the custody the case records (the arrest of 15 Jan 2019, no release
+    before the verdict): pretrial detention counts towards a prison term, so from the verdict the end
+    would come too late and the count would no longer be a floor."""
     early = held(q, date(2019, 12, 31)).loc["T-SENT"]
     assert (early["basis"], early["since"], early["sentence_months"]) == ("confirmed", date(2019, 1, 15), 60)
     late = held(q, date(2022, 6, 30)).loc["T-SENT"]
-    assert late["basis"] == "term" and late["term_end"] == date(2024, 6, 1)  # 60 months from the verdict
+    assert late["basis"] == "term" and late["term_end"] == date(2024, 1, 15)  # 60 months from the arrest
     assert late["held_days_at_least"] == (date(2022, 6, 30) - date(2019, 1, 15)).days
-    assert status(q, "T-SENT", date(2024, 5, 31)) == "held"
-    assert status(q, "T-SENT", date(2024, 6, 1)) == "unknown"
-    ended = unknown(q, "T-SENT", date(2024, 6, 1))
-    assert (ended["reason"], ended["term_end"], ended["sentence_months"]) == ("term_ended", date(2024, 6, 1), 60)
+    assert status(q, "T-SENT", date(2024, 1, 14)) == "held"
+    assert status(q, "T-SENT", date(2024, 1, 15)) == "unknown"
+    ended = unknown(q, "T-SENT", date(2024, 1, 15))
+    assert (ended["reason"], ended["term_end"], ended["sentence_months"]) == ("term_ended", date(2024, 1, 15), 60)
+
+
+def test_a_term_runs_from_the_verdict_when_the_case_records_no_custody_before_it_or_a_release(q):
+    assert held(q, date(2018, 12, 31)).loc["T-BAIL", "term_end"] == date(2019, 6, 1)  # released on bail in 2018
+    assert status(q, "T-BAIL", date(2019, 6, 1)) == "unknown"
+    assert held(q, date(2016, 12, 31)).loc["T-END", "term_end"] == date(2017, 1, 10)  # no arrest recorded
 
 
 def test_sentence_then_release_not_held_from_the_release(q):

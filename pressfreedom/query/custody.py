@@ -14,8 +14,11 @@ A person is **held** on a day D when one of their held events certainly covers D
   earliest possible day ``lo`` (so a date known only to the year confirms custody on that year's last
   day only, and a month for its last day to the same day a year on);
 - a custodial verdict with a stated term counts as *serving a term* from its latest possible day
-  until the term, counted from its earliest possible day, ends (the case's latest verdict, so a
-  sentence reduced on appeal replaces the first term; from the verdict, the start the sources date);
+  until the term ends (the case's latest verdict, so a sentence reduced on appeal replaces the first
+  term). The term is counted from the earliest possible day of the arrest or pretrial detention that
+  the case records (``case_id``) with no release or house arrest that may lie between it and the
+  verdict, else from the verdict's: pretrial detention counts towards a prison term, so counting
+  from the verdict would end it too late and the count would no longer be a floor;
   no confirmation counts past the end of a term that it may precede or fall in;
 - either ends the day before any house or free event that may come after it (on the same day, a
   release comes after a confirmation): no release recorded between the confirmation and D.
@@ -81,6 +84,7 @@ class CustodyQueries:
         self._ensure_verdicts()  # case_verdicts: each convicted case's term
         held_det, house_det, free_det = _in(HELD_DETENTIONS), _in(HOUSE_DETENTIONS), _in(FREE_DETENTIONS)
         held_out, house_out, free_out = _in(HELD_OUTCOMES), _in(HOUSE_OUTCOMES), _in(FREE_OUTCOMES)
+        ends_det, ends_out = _in(FREE_DETENTIONS | HOUSE_DETENTIONS), _in(FREE_OUTCOMES | HOUSE_OUTCOMES)
         released_p = self._precision("detentions", "d", "released_on")
         reports = ""
         if self._has_table("custody_reports"):
@@ -97,7 +101,7 @@ class CustodyQueries:
         events = f"""
             CREATE OR REPLACE TABLE custody_events AS
             WITH inc AS (
-              SELECT i.incident_id, i.person_id, i.category, i.subcategory, i.date, i.date_precision,
+              SELECT i.incident_id, i.person_id, i.category, i.subcategory, i.date, i.date_precision, i.case_id,
                 i.source_ids, i.source_locators
               FROM incidents i
               WHERE i.person_id IS NOT NULL AND i.person_id <> '{WITHHELD}'
@@ -111,9 +115,35 @@ class CustodyQueries:
               JOIN sources s ON s.source_id = u.sid
               GROUP BY u.incident_id
             ),
-            terms AS (  -- each convicted case whose sentence is custodial and states its term
-              SELECT v.first_conviction_id AS incident_id, floor(v.verdict_months)::INTEGER AS months
-              FROM case_verdicts v WHERE v.custodial AND v.verdict_months IS NOT NULL
+            cases AS (  -- each convicted case whose sentence is custodial and states its term
+              SELECT v.first_conviction_id AS incident_id, floor(v.verdict_months)::INTEGER AS months,
+                i.person_id, i.case_id, i.date AS verdict_lo, {_last_day("i.date", "i.date_precision")} AS verdict_hi
+              FROM case_verdicts v JOIN inc i ON i.incident_id = v.first_conviction_id
+              WHERE v.custodial AND v.verdict_months IS NOT NULL
+            ),
+            moves AS (  -- what may end a spell of custody: a release or house arrest (its possible days)
+              SELECT i.person_id, i.date AS lo, {_last_day("i.date", "i.date_precision")} AS hi FROM inc i
+              WHERE (i.category = 'detention' AND i.subcategory IN {ends_det})
+                 OR (i.category = 'court_outcome' AND i.subcategory IN {ends_out})
+              UNION ALL
+              SELECT i.person_id, d.released_on, {_last_day("d.released_on", released_p)}
+              FROM inc i JOIN detentions d ON d.incident_id = i.incident_id WHERE d.released_on IS NOT NULL
+            ),
+            starts AS (  -- the case's arrest or pretrial detention, when no release or house arrest may lie
+              SELECT c.incident_id, min(h.date) AS custody_lo  -- between it and the verdict
+              FROM cases c JOIN inc h ON h.person_id = c.person_id AND h.case_id = c.case_id
+                AND ((h.category = 'detention' AND h.subcategory IN {held_det})
+                     OR (h.category = 'court_outcome' AND h.subcategory IN {held_out}))
+                AND h.date <= c.verdict_lo
+              WHERE NOT EXISTS (
+                SELECT 1 FROM moves m WHERE m.person_id = c.person_id AND m.lo <= c.verdict_hi
+                  AND m.hi >= h.date
+              )
+              GROUP BY c.incident_id
+            ),
+            terms AS (  -- a term runs from the custody that the case records, else from the verdict
+              SELECT c.incident_id, c.months, coalesce(least(s.custody_lo, c.verdict_lo), c.verdict_lo) AS term_from
+              FROM cases c LEFT JOIN starts s USING (incident_id)
             ),
             ev AS (
               SELECT i.person_id, i.incident_id AS event_id, i.category || '.' || i.subcategory AS what,
@@ -131,9 +161,9 @@ class CustodyQueries:
                 NULL, NULL, src.titles, src.locators
               FROM inc i JOIN detentions d ON d.incident_id = i.incident_id LEFT JOIN src ON src.incident_id = i.incident_id
               WHERE d.released_on IS NOT NULL
-              UNION ALL  -- a stated term, from the case's first conviction
+              UNION ALL  -- a stated term, certain from the case's first conviction
               SELECT i.person_id, i.incident_id, 'term', 'held', i.date, i.date_precision, t.months,
-                (i.date + to_months(t.months))::DATE, src.titles, src.locators
+                (t.term_from + to_months(t.months))::DATE, src.titles, src.locators
               FROM terms t JOIN inc i ON i.incident_id = t.incident_id LEFT JOIN src ON src.incident_id = i.incident_id
               {reports}
             )
