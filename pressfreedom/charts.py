@@ -729,7 +729,6 @@ def monthly_bars(
     if _is_empty(data):
         return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th, note=note)
     months = sorted(data["month"].unique())
-    index = {m: k for k, m in enumerate(months)}
     present = set(data.loc[data["n"] > 0, "key"].dropna())
     keys = [k for k in vocab.codes if k in present] + sorted(present - set(vocab.codes))
     if labels:
@@ -740,22 +739,9 @@ def monthly_bars(
         styles = shades(kind, keys)
         if colors:
             styles.update({k: (c, styles.get(k, ("", ""))[1]) for k, c in colors.items()})
+    names = {key: (labels or {}).get(key) or vocab.label(key, lang) for key in keys}
     fig = go.Figure()
-    for key in keys:
-        part = data[data["key"] == key].sort_values("month")
-        color, pattern = styles[key]
-        name = (labels or {}).get(key) or vocab.label(key, lang)
-        fig.add_bar(
-            x=[index[m] for m in part["month"]],
-            y=part["n"].tolist(),
-            name=_esc(name),
-            marker=bar_marker(color, pattern),
-            customdata=[[m.isoformat(), key] for m in part["month"]],
-            hovertext=[i18n.month_label(m, lang, long=True) for m in part["month"]],
-            hovertemplate="%{hovertext}<br>%{fullData.name}: %{y}<extra></extra>",
-        )
-    fig.update_layout(barmode="stack", bargap=0.15 if len(months) > 4 else 0.55, clickmode="event+select")
-    _month_axis(fig, months, lang, th)
+    _stacked_months(fig, data, names, styles, months, lang, th)
     fig.update_yaxes(title_text=y_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d")
     if _peak(data) <= 8:
         fig.update_yaxes(dtick=1)
@@ -778,6 +764,34 @@ def monthly_bars(
     )
     add_events(fig, marks, th)
     return fig
+
+
+def _stacked_months(
+    fig: go.Figure,
+    data: pd.DataFrame,
+    names: dict[str, str],
+    styles: dict[str, tuple[str, str]],
+    months: list,
+    lang: str,
+    th: Theme,
+) -> None:
+    """Bars per month stacked by key (``data``: month, key, n), in the order of ``names`` (key → legend
+    name), on the month axis; ``customdata`` (month ISO, key) for selections."""
+    index = {m: k for k, m in enumerate(months)}
+    for key, name in names.items():
+        part = data[data["key"] == key].sort_values("month")
+        color, pattern = styles[key]
+        fig.add_bar(
+            x=[index[m] for m in part["month"]],
+            y=part["n"].tolist(),
+            name=_esc(name),
+            marker=bar_marker(color, pattern),
+            customdata=[[m.isoformat(), key] for m in part["month"]],
+            hovertext=[i18n.month_label(m, lang, long=True) for m in part["month"]],
+            hovertemplate="%{hovertext}<br>%{fullData.name}: %{y}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", bargap=0.15 if len(months) > 4 else 0.55, clickmode="event+select")
+    _month_axis(fig, months, lang, th)
 
 
 def _peak(data: pd.DataFrame) -> int:
@@ -1258,21 +1272,8 @@ def held_over_time(
     if _is_empty(data) and not has_published:
         return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th, note=note)
     months = sorted(data["month"].unique())
-    index = {m: k for k, m in enumerate(months)}
-    styles = shades("detention", list(labels))
     fig = go.Figure()
-    for key, name in labels.items():
-        part = data[data["key"] == key].sort_values("month")
-        color, pattern = styles[key]
-        fig.add_bar(
-            x=[index[m] for m in part["month"]],
-            y=part["n"].tolist(),
-            name=_esc(name),
-            marker=bar_marker(color, pattern),
-            customdata=[[m.isoformat(), key] for m in part["month"]],
-            hovertext=[i18n.month_label(m, lang, long=True) for m in part["month"]],
-            hovertemplate="%{hovertext}<br>%{fullData.name}: %{y}<extra></extra>",
-        )
+    _stacked_months(fig, data, labels, shades("detention", list(labels)), months, lang, th)
     peak = _peak(data)
     if has_published:
         xs = [month_position(d, months) for d in published["date"]]
@@ -1291,8 +1292,6 @@ def held_over_time(
             hovertemplate="%{hovertext}<extra></extra>",
         )
         peak = max(peak, int(published["value"].max()))
-    fig.update_layout(barmode="stack", bargap=0.15 if len(months) > 4 else 0.55, clickmode="event+select")
-    _month_axis(fig, months, lang, th)
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d", range=[0, max(peak, 1) * 1.18])
     if peak <= 8:
         fig.update_yaxes(dtick=1)

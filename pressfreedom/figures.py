@@ -780,6 +780,15 @@ def custody_event_label(what: str, lang: str) -> str:
     return OUTCOME.label("prison_sentence", lang)  # a stated term
 
 
+def _person_columns(rows: list[dict], lang: str) -> dict[str, list]:
+    """The first columns of every behind-bars list: name, role, outlet."""
+    return {
+        i18n.t("bars.col_name", lang): [r["name"] for r in rows],
+        i18n.t("list.role", lang): [VICTIM_ROLE.label(r["role"], lang) for r in rows],
+        i18n.t("list.outlet", lang): [_text(r["outlet"]) for r in rows],
+    }
+
+
 def held_table(held: pd.DataFrame, when: date, lang: str) -> pd.DataFrame:
     """The people held (``Query.held_on``) as shown: name, role, outlet, held since (as precise as the
     source), time held so far (at least), counted because, last confirmed, sentence, term ends, sources."""
@@ -787,9 +796,7 @@ def held_table(held: pd.DataFrame, when: date, lang: str) -> pd.DataFrame:
     rows = held.to_dict("records") if held is not None else []
     return pd.DataFrame(
         {
-            tr("bars.col_name"): [r["name"] for r in rows],
-            tr("list.role"): [VICTIM_ROLE.label(r["role"], lang) for r in rows],
-            tr("list.outlet"): [_text(r["outlet"]) for r in rows],
+            **_person_columns(rows, lang),
             tr("bars.col_since"): [i18n.date_with_precision(r["since"], r["since_precision"], lang) for r in rows],
             tr("bars.col_time"): [held_time_words(r["held_days_at_least"], when, lang) for r in rows],
             tr("bars.col_basis"): [tr(f"bars.basis_{r['basis']}") for r in rows],
@@ -816,9 +823,7 @@ def house_table(house: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = house.to_dict("records") if house is not None else []
     return pd.DataFrame(
         {
-            tr("bars.col_name"): [r["name"] for r in rows],
-            tr("list.role"): [VICTIM_ROLE.label(r["role"], lang) for r in rows],
-            tr("list.outlet"): [_text(r["outlet"]) for r in rows],
+            **_person_columns(rows, lang),
             tr("bars.col_house_since"): [
                 i18n.date_with_precision(r["since"], r["since_precision"], lang) for r in rows
             ],
@@ -853,9 +858,7 @@ def unknown_table(unknown: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = unknown.to_dict("records") if unknown is not None else []
     return pd.DataFrame(
         {
-            tr("bars.col_name"): [r["name"] for r in rows],
-            tr("list.role"): [VICTIM_ROLE.label(r["role"], lang) for r in rows],
-            tr("list.outlet"): [_text(r["outlet"]) for r in rows],
+            **_person_columns(rows, lang),
             tr("bars.col_unknown_since"): [
                 i18n.date_with_precision(r["since"], r["since_precision"], lang) for r in rows
             ],

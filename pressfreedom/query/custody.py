@@ -59,6 +59,8 @@ from pressfreedom.query.rules import (
 NEVER = "DATE '9999-12-31'"  # no end: a release that nothing followed
 RANK = {"held": 0, "house": 1, "free": 2}  # on one day: a confirmation, then house arrest, then a release
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+# SQL over custody_spans ``s``: each span with its date's precision ranked (the more precise first)
+RANKED_SPANS = "s.*, CASE s.precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END AS prank"
 
 
 def _last_day(column: str, precision: str) -> str:
@@ -266,7 +268,7 @@ class CustodyQueries:
             basis AS (SELECT person_id, bool_or(what <> 'term') AS confirmed FROM cover GROUP BY person_id),
             spell AS (SELECT DISTINCT i.person_id, i.island FROM custody_islands i JOIN cover USING (k)),
             m AS (
-              SELECT s.*, CASE s.precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END AS prank
+              SELECT {RANKED_SPANS}
               FROM custody_islands i JOIN spell USING (person_id, island) JOIN custody_spans s USING (k)
               WHERE s.valid_from <= {d}
             )
@@ -307,7 +309,7 @@ class CustodyQueries:
               WHERE kind = 'held' AND valid_from <= {d} AND {d} <= valid_to
             ),
             m AS (
-              SELECT s.*, CASE s.precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END AS prank
+              SELECT {RANKED_SPANS}
               FROM custody_spans s JOIN who USING (person_id)
               WHERE s.kind = 'house' AND s.valid_from <= {d} AND {d} <= s.valid_to
                 AND s.person_id NOT IN (SELECT person_id FROM held)
