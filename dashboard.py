@@ -224,6 +224,7 @@ PAGES = [
     ("pages/detentions.py", "page.detentions", None, False),
     ("pages/blockings.py", "page.blockings", None, False),
     ("pages/court.py", "page.court", None, False),
+    ("pages/behind_bars.py", "page.behind_bars", None, False),
     ("pages/people.py", "page.people", None, False),
     ("pages/third_party.py", "page.context", None, False),
     ("pages/methodology.py", "page.methodology", None, False),

@@ -94,18 +94,30 @@ def kind_table(spec: TableSpec, t: pa.Table) -> pa.Table:
     return pa.table(cols)
 
 
+# Reference tables whose dates are written with their precision (``<column>__precision``): a
+# custody report known only to the month or year confirms custody less precisely (query/custody.py).
+PRECISION_REFERENCES = frozenset({"custody_reports"})
+# People left out of people.parquet in the public build: known only from confidential incidents.
+WITHHELD_PEOPLE = (
+    "(SELECT person_id FROM conf_people EXCEPT SELECT person_id "
+    "FROM all_clean_incidents WHERE NOT confidential AND person_id IS NOT NULL)"
+)
+
+
 def reference_sql(spec: TableSpec, clean_view: str, public: bool) -> str:
     cols = [out_sql(c) for c in spec.columns]
+    if spec.name in PRECISION_REFERENCES:
+        cols += [q(c.name + "__precision") for c in spec.columns if c.kind == DATE]
     where = ""
     if spec.name == "people" and public:
         # keep a person only if at least one public (non-confidential) incident names them,
         # or no incident names them at all (a person listed for search)
         # (a confidential incident that was rejected still keeps its person out: conf_people
         # lists the people of every confidential input row, compiled or not)
-        where = (
-            " WHERE person_id NOT IN (SELECT person_id FROM conf_people EXCEPT SELECT person_id "
-            "FROM all_clean_incidents WHERE NOT confidential AND person_id IS NOT NULL)"
-        )
+        where = f" WHERE person_id NOT IN {WITHHELD_PEOPLE}"
+    if spec.name == "custody_reports" and public:
+        # a withheld person's custody reports are withheld with them (they name the person)
+        where = f" WHERE person_id NOT IN {WITHHELD_PEOPLE}"
     return f"SELECT {', '.join(cols)} FROM {clean_view}{where} ORDER BY {q(spec.key)}"
 
 

@@ -785,7 +785,6 @@ def monthly_bars(
         return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th, note=note)
     months = sorted(data["month"].unique())
     grain = grain or "month"
-    index = {m: k for k, m in enumerate(months)}
     present = set(data.loc[data["n"] > 0, "key"].dropna())
     keys = [k for k in vocab.codes if k in present] + sorted(present - set(vocab.codes))
     if labels:
@@ -796,31 +795,13 @@ def monthly_bars(
         styles = shades(kind, keys)
         if colors:
             styles.update({k: (c, styles.get(k, ("", ""))[1]) for k, c in colors.items()})
+    names = {key: (labels or {}).get(key) or vocab.label(key, lang) for key in keys}
     fig = go.Figure()
-    for key in keys:
-        part = data[data["key"] == key].sort_values("month")
-        color, pattern = styles[key]
-        name = (labels or {}).get(key) or vocab.label(key, lang)
-        fig.add_bar(
-            x=[index[m] for m in part["month"]],
-            y=part["n"].tolist(),
-            name=_esc(name),
-            marker=bar_marker(color, pattern),
-            customdata=[[m.isoformat(), key] for m in part["month"]],
-            hovertext=[i18n.grain_label(m, grain, lang, long=True) for m in part["month"]],
-            hovertemplate="%{hovertext}<br>%{fullData.name}: %{y}<extra></extra>",
-        )
-    fig.update_layout(barmode="stack", bargap=0.15 if len(months) > 4 else 0.55, clickmode="event+select")
-    _month_axis(fig, months, lang, th, grain)
+    _stacked_months(fig, data, names, styles, months, lang, th, grain)
     fig.update_yaxes(title_text=y_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d")
     if _peak(data) <= 8:
         fig.update_yaxes(dtick=1)
-    if "coverage" in data.columns:
-        levels = data.groupby("month")["coverage"].first().reindex(months).fillna("full").tolist()
-    else:
-        monitored = data.groupby("month")["monitored"].first().reindex(months).fillna(True).astype(bool).tolist()
-        levels = ["full" if m else "none" for m in monitored]
-    add_coverage(fig, levels, lang)
+    add_coverage(fig, _coverage_levels(data, months), lang)
     side = side_legend(fig, th)  # (the event labels then have a narrower plot)
     marks = event_lanes(events, months, lang, replace(th, hint=th.assumed_width - side) if side else th)
     lanes = 1 + max((m.lane for m in marks), default=-1)
@@ -838,6 +819,45 @@ def monthly_bars(
     )
     add_events(fig, marks, th)
     return fig
+
+
+def _stacked_months(
+    fig: go.Figure,
+    data: pd.DataFrame,
+    names: dict[str, str],
+    styles: dict[str, tuple[str, str]],
+    months: list,
+    lang: str,
+    th: Theme,
+    grain: str = "month",
+) -> None:
+    """Bars per month (or quarter or year: ``grain``) stacked by key (``data``: month = the bar's first
+    day, key, n), in the order of ``names`` (key → legend name), on the bar axis; ``customdata``
+    (month ISO, key) for selections."""
+    index = {m: k for k, m in enumerate(months)}
+    for key, name in names.items():
+        part = data[data["key"] == key].sort_values("month")
+        color, pattern = styles[key]
+        fig.add_bar(
+            x=[index[m] for m in part["month"]],
+            y=part["n"].tolist(),
+            name=_esc(name),
+            marker=bar_marker(color, pattern),
+            customdata=[[m.isoformat(), key] for m in part["month"]],
+            hovertext=[i18n.grain_label(m, grain, lang, long=True) for m in part["month"]],
+            hovertemplate="%{hovertext}<br>%{fullData.name}: %{y}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", bargap=0.15 if len(months) > 4 else 0.55, clickmode="event+select")
+    _month_axis(fig, months, lang, th, grain)
+
+
+def _coverage_levels(data: pd.DataFrame, months: list) -> list[str]:
+    """Each bar's coverage (full / partial / none) from ``data``'s ``coverage`` column, or from
+    ``monitored`` (full / none) where a frame has only that."""
+    if "coverage" in data.columns:
+        return data.groupby("month")["coverage"].first().reindex(months).fillna("full").tolist()
+    monitored = data.groupby("month")["monitored"].first().reindex(months).fillna(True).astype(bool).tolist()
+    return ["full" if m else "none" for m in monitored]
 
 
 def _peak(data: pd.DataFrame) -> int:
@@ -1290,3 +1310,57 @@ def case_timeline(
     )
     fig.update_layout(height=max(260, fig.layout.margin.t + fig.layout.margin.b + 60 + 50 * len(kinds)))
     return fig
+
+
+def held_over_time(
+    data: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    *,
+    title: str,
+    caption: str,
+    source: str,
+    lang: str = "en",
+    labels: dict[str, str],
+    published_name: str,
+    y_title: str,
+    note: str | None = None,
+    theme: str | Theme = "screen",
+    width_hint: int | None = None,
+) -> go.Figure:
+    """People held at the end of each month (``Query.held_by_month``: month, key, n, monitored),
+    stacked by basis (``labels``: key → legend name, in order); published counts of the same thing
+    (``published``: date, value, text — the figure in words) as grey diamonds on their day.
+
+    Every month of the period is on the axis; months no source monitors are shaded "not
+    monitored". ``customdata`` of a bar: (month ISO, key), for the lists under the chart.
+    """
+    th = theme_of(theme, width_hint)
+    has_published = published is not None and not published.empty
+    if _is_empty(data) and not has_published:
+        return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th, note=note)
+    months = sorted(data["month"].unique())
+    fig = go.Figure()
+    _stacked_months(fig, data, labels, shades("detention", list(labels)), months, lang, th)
+    peak = _peak(data)
+    if has_published:
+        xs = [month_position(d, months) for d in published["date"]]
+        fig.add_scatter(
+            x=xs,
+            y=published["value"].astype(float).tolist(),
+            mode="markers+text",
+            name=_esc(published_name),
+            marker=dict(symbol="diamond", size=th.font_size + 3, color=NEUTRAL, line=dict(color="#ffffff", width=1)),
+            text=[_esc(t) for t in published["text"]],
+            # a figure near an edge of the plot writes its words towards the middle, never off the canvas
+            textposition=["top left" if x > len(months) - 2 else "top right" if x < 1 else "top center" for x in xs],
+            textfont=dict(size=max(th.font_size - 2, 10), color="#333333"),
+            cliponaxis=False,
+            hovertext=[_esc(t) for t in published["hover"]],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+        peak = max(peak, int(published["value"].max()))
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d", range=[0, max(peak, 1) * 1.18])
+    if peak <= 8:
+        fig.update_yaxes(dtick=1)
+    add_coverage(fig, _coverage_levels(data, months), lang)
+    return decorate(fig, title, caption, source, th, note=note, fixed=True, lang=lang)

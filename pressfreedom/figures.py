@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cached_property, partial
 from typing import Any
 
@@ -38,6 +39,7 @@ from pressfreedom.vocab import (
     ASSAULT_CONTEXT,
     CATEGORY,
     CATEGORY_SUBCATEGORY,
+    CUSTODY_STATUS,
     DETENTION_TYPE,
     OFFENCE,
     OUTCOME,
@@ -851,3 +853,245 @@ def people_table(people: pd.DataFrame, lg: str) -> pd.DataFrame:
         i18n.date_with_precision(d, p, lg) for d, p in zip(people["latest"], people["latest_precision"], strict=True)
     ]
     return pd.DataFrame(cols)
+
+
+# -- behind bars ----------------------------------------------------------------------------------
+
+CUSTODY_KEYS = ("confirmed", "term")  # ``Query.held_by_month`` keys, in the chart's order
+
+
+def custody_roles_words(f: Filters) -> str:
+    """Whom the behind-bars figures count: the sidebar's roles, else journalists and bloggers."""
+    if not f.roles:
+        return i18n.t("bars.who_default", f.lang)
+    roles = ", ".join(i18n.in_sentence(VICTIM_ROLE.label(r, f.lang), f.lang) for r in f.roles)
+    return i18n.t("bars.who_roles", f.lang, roles=roles)
+
+
+def behind_bars_card(held: pd.DataFrame, f: Filters, when: date) -> KpiCard:
+    """The behind-bars KPI: the people held on ``when`` (``Query.held_on``)."""
+    lg = f.lang
+    label = i18n.t("bars.kpi_label", lg, date=i18n.day_label(when, lg))
+    return KpiCard("held", label, i18n.number(len(held), lg), help=i18n.t("bars.kpi_help", lg))
+
+
+def not_counted_words(house: pd.DataFrame, unknown: pd.DataFrame, lang: str) -> str:
+    """The people listed apart and never counted, in a sentence: under house arrest
+    (``Query.house_arrest_on``) and whose status is unknown (``status_unknown_on``)."""
+    return i18n.t(
+        "bars.not_counted",
+        lang,
+        house=i18n.t("bars.n_house", lang, count=len(house)),
+        unknown=i18n.t("bars.n_unknown", lang, count=len(unknown)),
+    )
+
+
+def _months_between(first: date, last: date) -> int:
+    """Whole calendar months from ``first`` to ``last`` (14 Jan → 13 Mar: 1)."""
+    return (last.year - first.year) * 12 + last.month - first.month - (1 if last.day < first.day else 0)
+
+
+def span_words(months: int, lang: str) -> str:
+    """A term or a time in years and months, in the nominative: "4 years 3 months", "4 года 3 месяца"."""
+    years, rest = divmod(int(months), 12)
+    parts = [i18n.t("bars.n_years", lang, count=years)] if years else []
+    if rest or not years:
+        parts.append(i18n.t("bars.n_months", lang, count=rest))
+    return " ".join(parts)
+
+
+def held_time_words(days: int, when: date, lang: str) -> str:
+    """Time held so far (a lower bound): days under two months, else years and months."""
+    first = date.fromordinal(when.toordinal() - int(days))
+    months = _months_between(first, when)
+    if months < 2:
+        return i18n.t("bars.n_days", lang, count=int(days))
+    return span_words(months, lang)
+
+
+def custody_sources(titles: object, locators: object) -> str:
+    """ "Title — section; …", each source once, in order of citation."""
+    titles = list(titles) if titles is not None and not isinstance(titles, str) else []
+    locators = list(locators) if locators is not None and not isinstance(locators, str) else []
+    locators += [""] * (len(titles) - len(locators))
+    seen = dict.fromkeys(f"{t} — {loc}" if loc else str(t) for t, loc in zip(titles, locators, strict=False) if t)
+    return "; ".join(seen)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _text(value: object) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def custody_event_label(what: str, lang: str) -> str:
+    """An event of ``Query.status_unknown_on`` in words: the detention type, the court outcome, or
+    the custody report's status."""
+    kind, _, code = what.partition(".")
+    if kind == "detention":
+        return DETENTION_TYPE.label(code, lang)
+    if kind == "court_outcome":
+        return OUTCOME.label(code, lang)
+    if kind == "custody":
+        return i18n.t("bars.custody_report", lang, status=i18n.in_sentence(CUSTODY_STATUS.label(code, lang), lang))
+    return OUTCOME.label("prison_sentence", lang)  # a stated term
+
+
+def _person_columns(rows: list[dict], lang: str) -> dict[str, list]:
+    """The first columns of every behind-bars list: name, role, outlet."""
+    return {
+        i18n.t("bars.col_name", lang): [r["name"] for r in rows],
+        i18n.t("list.role", lang): [VICTIM_ROLE.label(r["role"], lang) for r in rows],
+        i18n.t("list.outlet", lang): [_text(r["outlet"]) for r in rows],
+    }
+
+
+def held_table(held: pd.DataFrame, when: date, lang: str) -> pd.DataFrame:
+    """The people held (``Query.held_on``) as shown: name, role, outlet, held since (as precise as the
+    source), time held so far (at least), counted because, last confirmed, sentence, term ends, sources."""
+    tr = lambda key: i18n.t(key, lang)  # noqa: E731 - short local alias
+    rows = held.to_dict("records") if held is not None else []
+    return pd.DataFrame(
+        {
+            **_person_columns(rows, lang),
+            tr("bars.col_since"): [i18n.date_with_precision(r["since"], r["since_precision"], lang) for r in rows],
+            tr("bars.col_time"): [held_time_words(r["held_days_at_least"], when, lang) for r in rows],
+            tr("bars.col_basis"): [tr(f"bars.basis_{r['basis']}") for r in rows],
+            tr("bars.col_last"): [
+                ""
+                if _missing(r["last_confirmed"])
+                else i18n.date_with_precision(r["last_confirmed"], r["last_confirmed_precision"], lang)
+                for r in rows
+            ],
+            tr("bars.col_sentence"): [
+                "" if _missing(r["sentence_months"]) else span_words(int(r["sentence_months"]), lang) for r in rows
+            ],
+            tr("bars.col_term_end"): [
+                "" if _missing(r["term_end"]) else i18n.day_label(r["term_end"], lang) for r in rows
+            ],
+            tr("list.sources"): [custody_sources(r["source_titles"], r["source_locators"]) for r in rows],
+        }
+    )
+
+
+def house_table(house: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The people under house arrest (``Query.house_arrest_on``) as shown."""
+    tr = lambda key: i18n.t(key, lang)  # noqa: E731 - short local alias
+    rows = house.to_dict("records") if house is not None else []
+    return pd.DataFrame(
+        {
+            **_person_columns(rows, lang),
+            tr("bars.col_house_since"): [
+                i18n.date_with_precision(r["since"], r["since_precision"], lang) for r in rows
+            ],
+            tr("list.sources"): [custody_sources(r["source_titles"], r["source_locators"]) for r in rows],
+        }
+    )
+
+
+def unknown_reason(r: dict, lang: str) -> str:
+    """Why a person of ``Query.status_unknown_on`` is not counted, in words."""
+    if r["reason"] == "release_uncertain":
+        return i18n.t(
+            "bars.reason_release_uncertain",
+            lang,
+            date=i18n.date_with_precision(r["release_on"], r["release_precision"], lang),
+        )
+    if r["reason"] == "term_ended":
+        return i18n.t(
+            "bars.reason_term_ended",
+            lang,
+            term=span_words(int(r["sentence_months"]), lang),
+            date=i18n.day_label(r["term_end"], lang),
+        )
+    return i18n.t("bars.reason_not_confirmed", lang)
+
+
+def unknown_table(unknown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The people whose status is unknown (``Query.status_unknown_on``) as shown: name, role, outlet,
+    status unknown since (the last time a source had them held or under house arrest), what that was,
+    why they are not counted, sources."""
+    tr = lambda key: i18n.t(key, lang)  # noqa: E731 - short local alias
+    rows = unknown.to_dict("records") if unknown is not None else []
+    return pd.DataFrame(
+        {
+            **_person_columns(rows, lang),
+            tr("bars.col_unknown_since"): [
+                i18n.date_with_precision(r["since"], r["since_precision"], lang) for r in rows
+            ],
+            tr("bars.col_last_known"): [custody_event_label(r["what"], lang) for r in rows],
+            tr("bars.col_why"): [unknown_reason(r, lang) for r in rows],
+            tr("list.sources"): [custody_sources(r["source_titles"], r["source_locators"]) for r in rows],
+        }
+    )
+
+
+def custody_published_rows(published: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Published counts of people held on a day (``Query.held_published``), ranges paired, in words:
+    date, value, text ("at least 25 people"), hover (with the source and the count here), source_title."""
+    columns = ["date", "value", "text", "hover", "source_title", "source", "documented"]
+    if published is None or published.empty:
+        return pd.DataFrame(columns=columns)
+    pub = wording.pair_ranges(published.assign(period_start=published["date"], period_end=published["date"]))
+    rows = []
+    for r in pub.itertuples():
+        upper = None if pd.isna(r.upper) else float(r.upper)
+        words = wording.figure_in_words(float(r.value), r.qualifier, lang, upper, unit=str(r.unit))
+        here = i18n.t("bars.published_here", lang, count=int(r.documented))
+        hover = f"{i18n.day_label(r.date, lang)}: {words} — {r.source_title} · {here}"
+        source = custody_sources([r.source_title], [_text(r.source_locator)])
+        rows.append((r.date, float(r.value), words, hover, str(r.source_title), source, int(r.documented)))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def custody_published_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``custody_published_rows`` as shown on the page: day, the published figure in words, the
+    number held here that day, the source."""
+    return pd.DataFrame(
+        {
+            i18n.t("bars.col_date", lang): [i18n.day_label(d, lang) for d in rows["date"]],
+            i18n.t("bars.col_published", lang): list(rows["text"]),
+            i18n.t("bars.col_here", lang): [i18n.number(n, lang) for n in rows["documented"]],
+            i18n.t("bars.col_source", lang): list(rows["source"]),
+        }
+    )
+
+
+def behind_bars_figure(data: DataFn, f: Filters, held: pd.DataFrame | None = None, width_hint=None) -> KeyFigure:
+    """People held at each month's end of the period (``Query.held_by_month``), stacked by basis,
+    beside the published counts of the same thing (``Query.held_published``), or a note that there
+    are none. ``held``: ``Query.held_on`` at the period's end (its sources make the source line)."""
+    lg = f.lang
+    monthly = data("held_by_month", f)
+    published = custody_published_rows(data("held_published", f), lg)
+    if held is None:
+        held = data("held_on", f, f.end)
+    last = monthly[monthly["month"] == monthly["month"].max()] if len(monthly) else monthly
+    n = int(last["n"].sum()) if len(last) else 0
+    title = i18n.t("bars.chart_title", lg)
+    caption = i18n.t("bars.chart_caption", lg, period=i18n.period_label(f.start, f.end, lg), who=custody_roles_words(f))
+    sources = [t for titles in held["source_titles"] for t in list(titles) if t] if len(held) else []
+    sources += list(published["source_title"])
+    source = charts.source_line(sources, n, lg, "persons")
+    note = None if len(published) else i18n.t("bars.published_none", lg)
+    labels = {key: i18n.t(f"bars.key_{key}", lg) for key in CUSTODY_KEYS}
+
+    def build(theme: str) -> go.Figure:
+        return charts.held_over_time(
+            monthly,
+            published,
+            title=title,
+            caption=caption,
+            source=source,
+            lang=lg,
+            labels=labels,
+            published_name=i18n.t("bars.published_name", lg),
+            y_title=i18n.t("bars.y_title", lg),
+            note=None if theme == "screen" else note,  # the page says it under the chart; an image, inside
+            theme=theme,
+            width_hint=width_hint,
+        )
+
+    return KeyFigure("behind-bars", title, caption, source, n, build)

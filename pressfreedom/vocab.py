@@ -256,6 +256,7 @@ OUTCOME = V(
         "Məhkəmə qərarı ilə azadlığa buraxılma",
         True,
     ),
+    ("pardon", "Pardon", "Помилование", "Əfv", True),
     ("echr_judgment", "ECHR judgment", "Постановление ЕСПЧ", "AİHM qərarı"),
     ("pending", "Pending", "Рассматривается", "Baxılır"),
     ("other", "Other", "Другое", "Digər"),
@@ -367,11 +368,13 @@ COVERAGE_TYPE = V(
     unknown=None,
 )
 
-# A source's word on whether a person was held on a date (``custody_reports`` table).
+# A source's word on whether a person was held on a date (``custody_reports`` table): in prison or
+# pretrial detention (``held``), under house arrest (not behind bars: counted apart), or released.
 CUSTODY_STATUS = V(
     "custody_status",
     ("held", "Held", "Под стражей", "Həbsdə", True),
     ("released", "Released", "Освобождён", "Azadlığa buraxılıb", True),
+    ("house_arrest", "Under house arrest", "Под домашним арестом", "Ev dustaqlığında", True),
     unknown=None,
 )
 

@@ -14,7 +14,15 @@ import pandas as pd
 
 from pressfreedom import i18n
 from pressfreedom.query.rules import COUNTING_RULES, DECISIVE_OUTCOMES
-from pressfreedom.vocab import BLOCKING_TYPE, OUTCOME, QUALIFIER, VICTIM_ROLE, Vocabulary
+from pressfreedom.vocab import (
+    BLOCKING_TYPE,
+    CUSTODY_STATUS,
+    DETENTION_TYPE,
+    OUTCOME,
+    QUALIFIER,
+    VICTIM_ROLE,
+    Vocabulary,
+)
 
 _AZ_BACK_VOWEL_ENDINGS = {  # last number word → does it take -dan (back vowel) rather than -dən?
     0: True,  # sıfır
@@ -151,5 +159,22 @@ def counting_rules(lang: str) -> list[str]:
         i18n.t("method.rule_comparison", lang),
         i18n.t("method.rule_published", lang),
         i18n.t("method.rule_outlets", lang, roles=_labels(VICTIM_ROLE, rules.outlet_roles, lang)),
+        i18n.t(
+            "method.rule_custody",
+            lang,
+            months=rules.confirmation_months,
+            held=_custody_events(rules.held_detentions, rules.held_outcomes, "held", lang),
+            free=_custody_events(rules.free_detentions, rules.free_outcomes, "released", lang),
+            house=_custody_events(rules.house_detentions, rules.house_outcomes, "house_arrest", lang),
+            roles=_labels(VICTIM_ROLE, rules.custody_roles, lang),
+        ),
         i18n.t("method.rule_confidential", lang),
     ]
+
+
+def _custody_events(detention_types, outcomes, status: str, lang: str) -> str:
+    """The detention types, court outcomes and custody report that say one thing about custody."""
+    report = i18n.t("bars.custody_report", lang, status=i18n.in_sentence(CUSTODY_STATUS.label(status, lang), lang))
+    return ", ".join(
+        x for x in (_labels(DETENTION_TYPE, detention_types, lang), _labels(OUTCOME, outcomes, lang), report) if x
+    )

@@ -366,6 +366,33 @@ def test_coverage_and_custody_reports_are_checked_against_sources_and_people(tmp
     assert [r["coverage_id"] for r in res.table("coverage")] == ["COV-1"]
 
 
+def test_custody_reports_keep_their_dates_precision_and_a_withheld_persons_reports_are_withheld(tmp_path):
+    """A report known to the month confirms custody less precisely than one known to the day (the
+    behind-bars rule needs ``as_of__precision``); P-9 is known only from a confidential incident, so
+    the public build leaves out their people row and, with it, their custody reports."""
+    custody = [
+        dict(report_id="CUS-1", person_id="P-1", as_of="2020-06", status="held", source_id="src-a", source_locator="p. 3"),
+        dict(report_id="CUS-2", person_id="P-2", as_of="2020-07-01", status="house_arrest", source_id="src-a",
+             source_locator="p. 4"),
+        dict(report_id="CUS-3", person_id="P-9", as_of="2020-08-01", status="held", source_id="src-a",
+             source_locator="p. 5"),
+    ]  # fmt: skip
+    res = compile_tables(tmp_path, custody_reports=custody)
+    assert res.rejects == []
+    rows = res.table("custody_reports")
+    assert [(r["report_id"], r["status"], r["as_of__precision"]) for r in rows] == [
+        ("CUS-1", "held", "month"),
+        ("CUS-2", "house_arrest", "day"),
+    ]
+    assert res.manifest["withheld_rows"]["custody_reports"] == 1
+    internal = fixtures.compile_raw(tmp_path / "raw", tmp_path / "internal", "--internal")
+    assert [r["report_id"] for r in pq.read_table(internal / "custody_reports.parquet").to_pylist()] == [
+        "CUS-1",
+        "CUS-2",
+        "CUS-3",
+    ]
+
+
 # -- required values ----------------------------------------------------------------------------
 
 

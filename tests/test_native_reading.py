@@ -27,7 +27,17 @@ from pressfreedom.paths import RAW_DIR
 from pressfreedom.query import Query
 from tests.chromium import require_chromium
 
-PAGES = ("overview", "assaults", "detentions", "blockings", "court", "people", "third_party", "methodology")
+PAGES = (
+    "overview",
+    "assaults",
+    "detentions",
+    "blockings",
+    "court",
+    "behind_bars",
+    "people",
+    "third_party",
+    "methodology",
+)
 
 # The states each language is read in: a period whose label names June and July (Babel's "iyn",
 # "iyl"), and the year 2020 (every published figure) narrowed by types, roles and perpetrators whose

@@ -19,7 +19,7 @@ from pressfreedom.vocab import CONVICTION_OUTCOMES, CUSTODIAL_OUTCOMES, LANGUAGE
 from webapp import app
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ("overview", "assaults", "detentions", "blockings", "court", "people", "methodology")
+PAGES = ("overview", "assaults", "detentions", "blockings", "court", "behind_bars", "people", "methodology")
 CHART_PAGES = ("overview", "assaults", "detentions", "blockings", "court")
 STATES = {
     "full": {"from": "2019-01", "to": "2020-12"},
@@ -244,9 +244,9 @@ def test_range_figures_are_paired():
 # -- the UI catalogues ---------------------------------------------------------------------------------
 
 MY_FILES = ["dashboard.py", *(f"pages/{p}.py" for p in PAGES), "webapp/app.py", "webapp/sections.py", "pressfreedom/charts.py",
-            "pressfreedom/downloads.py", "pressfreedom/filters.py"]  # fmt: skip
+            "pressfreedom/downloads.py", "pressfreedom/filters.py", "pressfreedom/figures.py"]  # fmt: skip
 KEY = re.compile(r'"((?:page|sidebar|caption|unit|chart|kpi|list|common|lang|overview|assaults|detentions|blockings'
-                 r'|court|people|published|method|download|app)\.[a-z_0-9]+)"')  # fmt: skip
+                 r'|court|bars|people|published|method|download|app)\.[a-z_0-9]+)"')  # fmt: skip
 OTHERS = ("report.", "present.", "export.", "meta.")
 
 

@@ -16,6 +16,11 @@ Rules (shown on the methodology page):
   an acquittal or a sentence reduced on appeal; a rejected appeal leaves the verdict standing). A
   case counts once, as a conviction dated at its first conviction, when its verdict is a conviction
   (or a reduced sentence); prison-years add the custodial term of that latest verdict.
+- behind bars on a date: a named person counts as held when a source confirmed them held (custody
+  report, arrest, pretrial detention, prison sentence) in the 12 months before, or they serve a stated
+  term that covers the date, with no release or house arrest that may have come in between; house
+  arrest is listed apart, and whoever was last known held is "status unknown since", never counted
+  (``query/custody.py``).
 - a website is blocked at a date when its block certainly started by then (a start known only
   to the month or year counts from that month's or year's last day) and either ended on or after
   it, or has no end and a source confirms it still blocked then (``status_as_of``). Nothing is
@@ -29,6 +34,7 @@ from pressfreedom.query.base import QueryBase
 from pressfreedom.query.blockings import BlockingQueries
 from pressfreedom.query.context import ContextQueries
 from pressfreedom.query.court import CourtQueries
+from pressfreedom.query.custody import CustodyQueries
 from pressfreedom.query.kinds import KindQueries
 from pressfreedom.query.kpis import KpiQueries
 from pressfreedom.query.monthly import MonthlyQueries
@@ -37,6 +43,8 @@ from pressfreedom.query.rules import (
     _DIGRAPHS,
     _FOLD,
     COUNTING_RULES,
+    CUSTODY_INDICATORS,
+    CUSTODY_ROLES,
     DECISIVE_OUTCOMES,
     KIND_TABLE,
     NOT_A_BLOCK,
@@ -59,7 +67,15 @@ from pressfreedom.query.rules import (
 
 
 class Query(
-    KpiQueries, MonthlyQueries, CourtQueries, KindQueries, BlockingQueries, ContextQueries, PeopleQueries, QueryBase
+    KpiQueries,
+    MonthlyQueries,
+    CourtQueries,
+    KindQueries,
+    BlockingQueries,
+    ContextQueries,
+    PeopleQueries,
+    CustodyQueries,
+    QueryBase,
 ):
     """Read-only access to one published build. Thread-safe: one cursor per call.
 
@@ -86,6 +102,8 @@ __all__ = [
     "WITHHELD",
     "CountingRules",
     "COUNTING_RULES",
+    "CUSTODY_ROLES",
+    "CUSTODY_INDICATORS",
     "_in",
     "PEOPLE_SQL",
     "people_sql",

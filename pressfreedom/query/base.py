@@ -52,12 +52,13 @@ class QueryBase:
         self._tables = {n for n in TABLES + OPTIONAL_TABLES if (self.root / f"{n}.parquet").exists()}
         self._verdicts_ready = False
         self._overview_rows_ready = False
-        self._build_locks = {name: threading.Lock() for name in ("rows", "verdicts", "blocks", "figures")}
+        self._build_locks = {name: threading.Lock() for name in ("rows", "verdicts", "blocks", "figures", "custody")}
         self._compressing: threading.Thread | None = None
         self._persons = 0
         self._court_persons = 0
         self._domains = 0
         self._blocks_ready = False
+        self._custody_ready = False
         self._figures: pd.DataFrame | None = None
         self._events: pd.DataFrame | None = None
 

@@ -51,6 +51,25 @@ WITHHELD = "[withheld]"
 # "people" is people affected (victims); "persons" a plain headcount (e.g. rally participants, FIG-0034).
 PEOPLE_UNITS: frozenset[str] = frozenset({"people", "persons"})
 
+# -- behind bars (query/custody.py): what each detention type, court outcome and custody report says
+# about a named person's custody. "held": in prison or pretrial detention, confirmed at that date;
+# "house": under house arrest (not behind bars: listed apart, never counted); "free": released.
+# Everything else (administrative detention, being detained and released, a fine …) says nothing.
+CUSTODY_ROLES: tuple[str, ...] = ("journalist", "blogger")  # counted unless the sidebar picks roles
+CONFIRMATION_MONTHS = 12  # a confirmation counts a person as held for this long (no release recorded)
+HELD_DETENTIONS: frozenset[str] = frozenset({"arrest", "pretrial_detention"})
+HOUSE_DETENTIONS: frozenset[str] = frozenset({"house_arrest"})
+FREE_DETENTIONS: frozenset[str] = frozenset({"release"})  # and any detention's ``released_on``
+HELD_OUTCOMES: frozenset[str] = frozenset({"prison_sentence", "pretrial_detention_ordered"})
+HOUSE_OUTCOMES: frozenset[str] = frozenset({"release_to_house_arrest"})
+# a court that releases, pardons, acquits or gives a sentence served outside prison sets a person free
+FREE_OUTCOMES: frozenset[str] = frozenset(
+    {"released_by_court", "pardon", "acquittal", "suspended_sentence", "restriction_of_liberty", "corrective_labour"}
+)
+# Published figures of the same thing: journalists (and bloggers) held on one day. A count over a
+# period ("deprived of liberty during 2020") is another thing and is not shown beside it.
+CUSTODY_INDICATORS: frozenset[str] = frozenset({"journalists_bloggers_political_prisoners", "journalists_imprisoned"})
+
 
 @dataclass(frozen=True)
 class CountingRules:
@@ -62,6 +81,15 @@ class CountingRules:
     replacing_outcomes: frozenset[str] = REPLACING_OUTCOMES
     not_a_block: frozenset[str] = NOT_A_BLOCK
     outlet_roles: frozenset[str] = OUTLET_ROLES
+    custody_roles: tuple[str, ...] = CUSTODY_ROLES
+    confirmation_months: int = CONFIRMATION_MONTHS
+    held_detentions: frozenset[str] = HELD_DETENTIONS
+    house_detentions: frozenset[str] = HOUSE_DETENTIONS
+    free_detentions: frozenset[str] = FREE_DETENTIONS
+    held_outcomes: frozenset[str] = HELD_OUTCOMES
+    house_outcomes: frozenset[str] = HOUSE_OUTCOMES
+    free_outcomes: frozenset[str] = FREE_OUTCOMES
+    custody_indicators: frozenset[str] = CUSTODY_INDICATORS
 
 
 COUNTING_RULES = CountingRules()
