@@ -775,3 +775,22 @@ def test_methodology_offers_the_report_and_deck_of_the_view_and_the_full_dataset
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert {"incidents.parquet", "manifest.json"} <= set(z.namelist())
     assert_clean(page)
+
+
+def test_people_and_cases_lists_people_on_open_and_a_click_opens_a_timeline(page, app_url):
+    """The page opens with everyone who has incidents in the selection (no empty search box); a click
+    on a row puts the name in the search and draws that person's timeline."""
+    open_page(page, app_url, "people", query="from=2019-01&to=2020-12")
+    grid = page.locator(".st-key-people-list [data-testid=stDataFrame]")
+    grid.wait_for()
+    assert page.locator(CHART).count() == 0  # no timeline before a choice
+    box = grid.bounding_box()
+    # the first data row's selection cell (left of the first column), under the header row
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    page.locator(".st-key-chart-person .main-svg").first.wait_for(timeout=20_000)
+    wait_idle(page)
+    name = page.locator(".st-key-pfd_person input").input_value()
+    assert name  # the chosen person's name, which the link keeps (?person=)
+    assert page.locator(".st-key-chart-person").filter(has_text=name).count() == 1  # "<name>: timeline"
+    assert "person=" in page.url
+    assert_clean(page)
