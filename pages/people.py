@@ -20,9 +20,7 @@ if not text:
     wide = st.toggle(i18n.t("people.within_filters", lg), value=True, key="people-list-within") is False
     people = app.data("people_list", f, wide)
     st.subheader(i18n.t("people.list_title", lg))
-    scope = (
-        i18n.t("people.list_all_dates", lg) if wide else f.caption(int(people["incidents"].sum()) if len(people) else 0)
-    )
+    scope = figures.people_scope(f, wide)
     st.caption(app.plain(i18n.t("people.list_caption", lg, count=len(people), scope=scope)))
     shown = figures.people_table(app.shown_rows(people, downloads=False), lg)
     if shown.empty:

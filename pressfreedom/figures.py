@@ -828,6 +828,14 @@ def filters_text(f: Filters) -> str:
 # -- people & cases -------------------------------------------------------------------------------
 
 
+def people_scope(f: Filters, all_dates: bool) -> str:
+    """What the People & cases list covers, in words: "all dates and kinds", or the sidebar's period
+    and selection (no count: a person's incidents can also be an outlet's)."""
+    if all_dates:
+        return i18n.t("people.list_all_dates", f.lang)
+    return " · ".join([i18n.period_label(f.start, f.end, f.lang), *f.describe_selection(f.lang)])
+
+
 def people_table(people: pd.DataFrame, lg: str) -> pd.DataFrame:
     """The People & cases list as shown (``Query.people_list``): name, role, outlet, incidents in
     all and per kind, first and latest date at their precision — labels in the page's language,
