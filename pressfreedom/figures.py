@@ -877,10 +877,12 @@ def custody_roles_words(f: Filters) -> str:
 
 
 def behind_bars_card(held: pd.DataFrame, f: Filters, when: date) -> KpiCard:
-    """The behind-bars KPI: the people held on ``when`` (``Query.held_on``)."""
+    """The behind-bars KPI: the people held on ``when`` (``Query.held_on``) — always a floor ("at
+    least"): only people a source confirmed held, or serving a stated term, are counted."""
     lg = f.lang
     label = i18n.t("bars.kpi_label", lg, date=i18n.day_label(when, lg))
-    return KpiCard("held", label, i18n.number(len(held), lg), help=i18n.t("bars.kpi_help", lg))
+    value = i18n.t("kpi.at_least", lg, n=i18n.number(len(held), lg))
+    return KpiCard("held", label, value, help=i18n.t("bars.kpi_help", lg))
 
 
 def not_counted_words(house: pd.DataFrame, unknown: pd.DataFrame, lang: str) -> str:
