@@ -43,6 +43,7 @@ CSS = """
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff !important; color: #000000 !important; }
 [data-testid="stMainBlockContainer"], .block-container { padding: 0.6rem 2rem 0.6rem 2rem !important; max-width: 100% !important; }
 .stApp p, .stApp li, .stApp label, .stApp button p { font-size: 22px !important; color: #000000; }
+.stApp [data-testid="stBaseButton-primary"] p { color: #ffffff; }  /* white on the primary red: 5.9:1 */
 .stApp h1 { font-size: 44px !important; } .stApp h2 { font-size: 38px !important; } .stApp h3 { font-size: 32px !important; }
 [data-testid="stCaptionContainer"] p { font-size: 20px !important; color: #222222 !important; }
 .stApp p.pfd-filters { font-size: 24px !important; font-weight: 700; margin: 0; line-height: 1.25;
