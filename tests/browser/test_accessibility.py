@@ -131,3 +131,61 @@ def test_axe_with_a_drill_down_open(page, app_url, lang):
     assert body.locator('[data-testid="stDataFrame"]').count() == 1, "the popover shows no incident table"
     found = violations(page, f"overview + popover [{lang}]")
     assert not found, _report(found)
+
+
+# -- keyboard only --------------------------------------------------------------------------------
+
+FOCUSED_IN = "(sel) => { const a = document.activeElement; return !!(a && a.closest(sel)); }"
+
+
+def tab_to(page, selector: str, back: bool = False, limit: int = 300) -> int:
+    """Press Tab (Shift+Tab with ``back``) until the focus is inside ``selector``; the presses it took."""
+    key = "Shift+Tab" if back else "Tab"
+    for n in range(1, limit + 1):
+        page.keyboard.press(key)
+        if page.evaluate(FOCUSED_IN, selector):
+            return n
+    where = page.evaluate("() => document.activeElement && document.activeElement.outerHTML.slice(0, 200)")
+    pytest.fail(f"{limit} × {key} never reached {selector}; the focus is on {where}")
+
+
+@pytest.mark.browser
+def test_keyboard_only_filters_period_drill_down_and_download(page, app_url):
+    """Filters, the period, the incidents behind a card and a download, with the keyboard alone."""
+    from urllib.parse import parse_qs, urlsplit
+
+    open_page(page, app_url)
+    charts_drawn(page)
+    before = parse_qs(urlsplit(page.url).query).get("to", [""])[0]
+    # 1. the filters: Tab into the sidebar's "To" month, open it, one month back, Enter
+    tab_to(page, ".st-key-w_to")
+    page.keyboard.press("ArrowDown")  # opens the list on the chosen month
+    page.get_by_role("listbox").first.wait_for()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(b) => new URLSearchParams(location.search).get('to') !== b && new URLSearchParams(location.search).get('to')",
+        arg=before,
+    )
+    wait_idle(page)
+    after = parse_qs(urlsplit(page.url).query)["to"][0]
+    assert before and after < before, f"the period did not move back: {before!r} -> {after!r}"
+    # Shift+Tab goes back through the filters (the "From" month is just before "To")
+    tab_to(page, ".st-key-w_from", back=True, limit=5)
+    # 2. the incidents behind a card: Tab to its "Which incidents?" button, Enter opens the popover
+    tab_to(page, POPOVER_BUTTON)
+    page.keyboard.press("Enter")
+    body = page.locator(POPOVER_BODY).first
+    body.wait_for()
+    wait_idle(page)
+    expect(body.locator('[data-testid="stDataFrame"]')).to_have_count(1)
+    page.keyboard.press("Escape")  # closes it; the focus goes back to its button
+    body.wait_for(state="detached")
+    # 3. a download: Tab on to the incident list's CSV button, Space presses it
+    tab_to(page, ".st-key-csv-overview")
+    with page.expect_download() as info:
+        page.keyboard.press("Space")
+    download = info.value
+    assert download.failure() is None
+    assert download.suggested_filename.endswith(".csv")
+    assert open(download.path(), "rb").read().strip(), "the downloaded CSV is empty"
