@@ -164,6 +164,29 @@ def _title_words(fig) -> str:
     return html.unescape(" ".join(text.split()))
 
 
+def chart_summary(fig) -> str:
+    """What a figure shows, in one line: its caption (Plotly's subtitle), as plain text."""
+    import html
+
+    text = re.sub(r"<br\s*/?>|<[^>]*>", " ", fig.layout.title.subtitle.text or "")
+    return html.unescape(" ".join(text.split()))
+
+
+def chart_name(title: str, fig) -> str:
+    """A chart's accessible name: "Title. What it shows." (the summary left out when empty)."""
+    summary = chart_summary(fig)
+    return f"{title.rstrip('.')}. {summary}" if summary else title
+
+
+def chart_csv(fig, f: Filters, title: str) -> bytes:
+    """The numbers behind a chart (``downloads.figure_frame``) as CSV, stating the filter."""
+    frame = downloads.figure_frame(fig)
+    lines = downloads.about_lines(
+        f, load_config(), get_query().manifest, rows=len(frame), sources=[], lang=f.lang, content=title
+    )
+    return downloads.csv_bytes(frame, lines)
+
+
 def chart(source, key: str, select: bool = False, image: bool = True) -> list[list]:
     """Show a chart (with PNG/SVG download buttons under it); with ``select``, return the
     customdata of the points selected in it.
@@ -172,7 +195,8 @@ def chart(source, key: str, select: bool = False, image: bool = True) -> list[li
     ``pressfreedom.charts`` builder — the screen shows it in the page's theme, and the image buttons build
     it again with the ``export`` theme on click (the same code, the same numbers). A ready
     ``go.Figure`` is accepted too; its images are then re-themed copies.
-    ``image``: the PNG/SVG buttons (``presentation.image_downloads``), named after ``key``.
+    ``image``: the PNG/SVG buttons (``presentation.image_downloads``), named after ``key``, after a
+    CSV of the numbers drawn (next in tab order after the chart: WCAG, docs/accessibility.md).
     """
     from pressfreedom import chart_images
     from webapp import presentation
@@ -181,8 +205,8 @@ def chart(source, key: str, select: bool = False, image: bool = True) -> list[li
     fig = chart_images.title_clearance(build(theme()) if build is not None else source)
     title = getattr(source, "title", None) or _title_words(fig)
     kwargs: dict[str, Any] = dict(key=key, config=PLOTLY_CONFIG, width="stretch", theme=None)
-    if title:
-        kwargs["alt"] = title
+    if title:  # the chart's accessible name (role=figure): its title and what it shows, in one line
+        kwargs["alt"] = chart_name(title, fig)
     if select:
         # our own theme (theme=None): the same look on screen, in PNG exports and in the report
         event = st.plotly_chart(fig, on_select="rerun", selection_mode=("points", "box"), **kwargs)
@@ -192,7 +216,9 @@ def chart(source, key: str, select: bool = False, image: bool = True) -> list[li
         f = filters()
         name = key.removeprefix("chart-")
         stem = downloads.file_name(load_config(), f, f"{name}-{f.lang}", "x")[: -len(".x")]
-        presentation.image_downloads(build or fig, stem, f.lang, key=f"img-{name}")
+        presentation.image_downloads(
+            build or fig, stem, f.lang, key=f"img-{name}", table=lambda: chart_csv(fig, f, title)
+        )
     if not select:
         return []
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []

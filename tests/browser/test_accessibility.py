@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from pressfreedom import i18n
 from pressfreedom.vocab import LANGUAGES
-from tests.browser import PAGE_STEMS, charts_drawn, open_page, url_path, wait_idle
+from tests.browser import CHART, PAGE_STEMS, charts_drawn, open_page, url_path, wait_idle
 
 # -- the one place for exceptions ---------------------------------------------------------------
 # (axe rule id, a fragment of the node's CSS selector or HTML) -> why it cannot be fixed from the app.
@@ -189,3 +189,76 @@ def test_keyboard_only_filters_period_drill_down_and_download(page, app_url):
     assert download.failure() is None
     assert download.suggested_filename.endswith(".csv")
     assert open(download.path(), "rb").read().strip(), "the downloaded CSV is empty"
+
+
+# -- charts ---------------------------------------------------------------------------------------
+
+LAST_FOCUSABLE_IN = """(chart) => {
+  const sel = 'a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
+  const all = [...chart.querySelectorAll(sel)];
+  if (!all.length) return false;
+  all[all.length - 1].focus();
+  return document.activeElement === all[all.length - 1];
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "az"])
+def test_every_chart_has_a_name_and_its_numbers_next_in_tab_order(page, app_url, lang):
+    """axe skips Plotly's SVG: each chart is a figure named by its title and a one-line summary,
+    and Tab from the chart goes to the CSV of its numbers."""
+    seen = 0
+    problems = []
+    for stem in PAGE_STEMS:
+        open_page(page, app_url, stem, query=f"lang={lang}", lang=lang)
+        n = charts_drawn(page)
+        for i in range(n):
+            chart = page.locator(CHART).nth(i)
+            chart.scroll_into_view_if_needed()
+            title = " ".join(chart.locator(".gtitle").first.text_content().split())
+            name = chart.get_attribute("aria-label") or ""
+            where = f"{stem} [{lang}] chart {i + 1} ({title[:40]!r})"
+            if chart.get_attribute("role") != "figure":
+                problems.append(f"{where}: role is {chart.get_attribute('role')!r}, not figure")
+            # (the drawn title's lines are tspans: their text joins without spaces)
+            squeeze = lambda text: re.sub(r"\s", "", text)  # noqa: E731
+            if not squeeze(name).startswith(squeeze(title).rstrip(".")) or len(name) < len(title) + 10:
+                problems.append(f"{where}: accessible name {name!r} is not its title and a summary")
+            if "\n" in name or "<" in name:
+                problems.append(f"{where}: accessible name is not one line of text: {name!r}")
+            key = page.evaluate(
+                "(c) => [...c.closest('[data-testid=stElementContainer]').classList]"
+                ".find(k => k.startsWith('st-key-'))",
+                chart.element_handle(),
+            )
+            if not key:
+                problems.append(f"{where}: no key (its data button cannot be named)")
+                continue
+            button = f".st-key-img-{key.removeprefix('st-key-').removeprefix('chart-')}-csv"
+            if not chart.evaluate(LAST_FOCUSABLE_IN):
+                problems.append(f"{where}: nothing focusable in the chart")
+                continue
+            page.keyboard.press("Tab")
+            if not page.evaluate(FOCUSED_IN, button):
+                got = page.evaluate("() => document.activeElement.outerHTML.slice(0, 160)")
+                problems.append(f"{where}: Tab after the chart goes to {got}, not its data ({button})")
+            seen += 1
+    assert seen >= 8, f"only {seen} charts checked"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_a_charts_data_download_holds_its_numbers(page, app_url):
+    import csv
+    import io
+
+    open_page(page, app_url, "assaults", query="from=2020-01&to=2020-12")
+    charts_drawn(page)
+    button = page.locator(".st-key-img-assaults-context-csv button")
+    with page.expect_download() as info:
+        button.focus()
+        page.keyboard.press("Enter")
+    text = open(info.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.reader(io.StringIO(text.split("\n", 1)[1])))
+    assert rows[0] == ["series", "label", "value"]
+    assert sum(float(r[2]) for r in rows[1:] if r[2]) >= 1
