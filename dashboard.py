@@ -19,6 +19,7 @@ app.require_router()
 
 config = load_config()
 st.set_page_config(page_title=config.title_in("en"), layout="wide", initial_sidebar_state="expanded")
+app.accessibility_css()
 
 app.ensure_build()  # a fresh clone: the shipped data is compiled on the first request, once
 try:

@@ -150,9 +150,30 @@ def shades(category: str | None, keys: list[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _luminance(color: str) -> float:
+    c = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+
+def contrast_ratio(a: str, b: str = "#ffffff") -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1…21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+MARK_CONTRAST = 3.0  # WCAG 2.1 1.4.11: a mark needs 3:1 against the background, or an outline that has it
+MARK_OUTLINE = "#595959"  # 7.0:1 on white
+
+
 def bar_marker(color: str, pattern: str = "", fg: str = "#ffffff", **more) -> dict:
-    """A bar fill: the colour, overlaid with a (white) pattern when given (visible in greyscale too)."""
+    """A bar fill: the colour, overlaid with a (white) pattern when given (visible in greyscale too).
+
+    A fill under 3:1 against the white background (a light tint, "unknown" grey) is outlined in
+    ``MARK_OUTLINE``, unless the caller gives its own line."""
     pat = dict(shape=pattern, fillmode="overlay", fgcolor=fg, fgopacity=0.85, size=7, solidity=0.3)
+    if "line" not in more and color.startswith("#") and contrast_ratio(color) < MARK_CONTRAST:
+        more["line"] = dict(color=MARK_OUTLINE, width=1)
     return dict(color=color, pattern=pat, **more)
 
 

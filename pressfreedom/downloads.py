@@ -14,6 +14,7 @@ Pure functions (bytes and names in, no Streamlit): the pages wrap them in ``st.d
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -69,6 +70,33 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
             out[c] = [neutralise(_cell(v)) for v in out[c]]
     out.columns = [str(neutralise(str(c))) for c in out.columns]
     return out
+
+
+def figure_frame(fig) -> pd.DataFrame:
+    """The numbers a chart draws, one row per mark: series (the trace's name), label, value.
+
+    Bars and points of every trace with both coordinates (a horizontal bar's value is its x). Labels
+    and names are plain text (Plotly's line breaks and tags removed). For the chart's data download.
+    """
+    rows = []
+    for tr in fig.data:
+        xs, ys = getattr(tr, "x", None), getattr(tr, "y", None)
+        if xs is None or ys is None:
+            continue
+        horizontal = getattr(tr, "orientation", None) == "h"
+        labels, values = (ys, xs) if horizontal else (xs, ys)
+        name = _plain(getattr(tr, "name", None) or "")
+        for label, value in zip(labels, values, strict=False):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            rows.append((name, _plain(_cell(label)), value))
+    return pd.DataFrame(rows, columns=["series", "label", "value"])
+
+
+def _plain(text: object) -> str:
+    import html
+
+    return html.unescape(" ".join(re.sub(r"<br\s*/?>|<[^>]*>", " ", str(text)).split()))
 
 
 def incident_frame(incidents: pd.DataFrame) -> pd.DataFrame:

@@ -111,7 +111,7 @@ def test_people_page_finds_a_spelling_variant_and_draws_one_timeline(open_app):
     assert at.selectbox[0].options[0].startswith("Fixture Person A — Journalist · 4 incidents")
     assert len(at.get("plotly_chart")) == 1
     if chart_images.unavailable_reason() is None:
-        assert image_buttons(at) == {"person": ["png", "svg"]}
+        assert image_buttons(at) == {"person": ["csv", "png", "svg"]}
     # captions carry data-derived text made inert for Markdown (app.plain), as shown in the browser
     assert app.plain("4 incidents, all dates and kinds (the sidebar filters do not apply)") in captions(at)
     assert at.query_params["person"] == "persson"
@@ -123,7 +123,7 @@ def chart_keys(at: AppTest) -> list[str]:
 
 
 def image_buttons(at: AppTest) -> dict[str, list[str]]:
-    """Chart name → the image formats offered under it (keys "img-<name>-png" / "-svg")."""
+    """Chart name → the downloads offered under it: its data (csv) and images (keys "img-<name>-csv|png|svg")."""
     out: dict[str, list[str]] = {}
     for b in at.get("download_button"):
         if "-img-" in b.proto.id:
@@ -134,14 +134,14 @@ def image_buttons(at: AppTest) -> dict[str, list[str]]:
 
 @pytest.mark.skipif(chart_images.unavailable_reason() is not None, reason="image buttons need Chromium on the server")
 def test_every_chart_offers_png_and_svg_and_the_overview_the_report(open_app):
-    """Each chart on each page has its PNG and SVG buttons (keyed after the chart); none is left out."""
+    """Each chart on each page has its data (CSV) and its PNG and SVG buttons (keyed after the chart); none is left out."""
     at = open_app(STATES["full"])
     for page in ("overview", "assaults", "detentions", "blockings", "court", "third_party"):
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
         keys = chart_keys(at)
         assert keys, page
-        assert image_buttons(at) == {k: ["png", "svg"] for k in keys}, page
+        assert image_buttons(at) == {k: ["csv", "png", "svg"] for k in keys}, page
         labels = [b.label for b in at.get("download_button")]
         report = [i18n.t("export.report", "en"), i18n.t("export.deck", "en")]
         assert (labels[:2] == report) is (page == "overview"), (page, labels)
@@ -150,7 +150,9 @@ def test_every_chart_offers_png_and_svg_and_the_overview_the_report(open_app):
 def test_without_chromium_a_sentence_replaces_the_image_and_deck_buttons(open_app, monkeypatch, tmp_path):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
     at = open_app(STATES["full"])
-    assert image_buttons(at) == {}
+    # no images; the numbers behind each chart (CSV) need no Chromium and stay
+    assert all(v == ["csv"] for v in image_buttons(at).values())
+    assert len(image_buttons(at)) == len(chart_keys(at))
     assert [b.label for b in at.get("download_button")][:1] == [i18n.t("export.report", "en")]
     assert i18n.t("export.deck", "en") not in [b.label for b in at.get("download_button")]
     said = captions(at)

@@ -43,6 +43,7 @@ CSS = """
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff !important; color: #000000 !important; }
 [data-testid="stMainBlockContainer"], .block-container { padding: 0.6rem 2rem 0.6rem 2rem !important; max-width: 100% !important; }
 .stApp p, .stApp li, .stApp label, .stApp button p { font-size: 22px !important; color: #000000; }
+.stApp [data-testid="stBaseButton-primary"] p { color: #ffffff; }  /* white on the primary red: 5.9:1 */
 .stApp h1 { font-size: 44px !important; } .stApp h2 { font-size: 38px !important; } .stApp h3 { font-size: 32px !important; }
 [data-testid="stCaptionContainer"] p { font-size: 20px !important; color: #222222 !important; }
 .stApp p.pfd-filters { font-size: 24px !important; font-weight: 700; margin: 0; line-height: 1.25;
@@ -179,20 +180,31 @@ def image_bytes(source, fmt: str) -> bytes:
     return chart_images.shared_exporter().render(fig, fmt, theme)
 
 
-def image_downloads(source, file_stem: str, lang: str, key: str) -> None:
+def image_downloads(source, file_stem: str, lang: str, key: str, table: Callable[[], bytes] | None = None) -> None:
     """PNG (≥ 1600 px wide, export theme) and SVG download buttons for one chart, rendered on click.
 
     ``source``: a ``pressfreedom.figures.KeyFigure`` or a function ``theme -> figure`` calling the same
     builder as the screen (exact), or a figure (re-themed). A compact row of two small buttons,
-    right-aligned under the chart; where Chromium is missing, one sentence instead.
+    right-aligned under the chart; where Chromium is missing, one sentence instead. ``table``: the
+    chart's numbers as CSV bytes, a button before the images (kept where Chromium is missing).
 
     No ``help=`` tooltips on download buttons: with one, Streamlit 1.67 draws a second, hidden copy
     of the button, which a click on "every download button" (tests, assistive tools) lands on.
     """
+    row = st.container(horizontal=True, horizontal_alignment="right", gap="small", key=f"{key}-images")
+    if table is not None:  # the numbers behind the chart first: next in tab order after the chart
+        row.download_button(
+            "⤓ " + i18n.t("export.data", lang),
+            data=table,
+            file_name=f"{file_stem}.csv",
+            mime="text/csv",
+            key=f"{key}-csv",
+            on_click="ignore",
+            type="tertiary",
+        )
     if chart_images.unavailable_reason():
         st.caption(i18n.t("export.unavailable", lang))
         return
-    row = st.container(horizontal=True, horizontal_alignment="right", gap="small", key=f"{key}-images")
     for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
         row.download_button(
             "⤓ " + i18n.t(f"export.{fmt}", lang),
