@@ -759,6 +759,31 @@ def table_checks(spec: TableSpec) -> list[Check]:
                 ),
             )
         )
+    # source locators in one style (docs/methodology.md, "Citations"): parts of a heading path joined
+    # by " — ", several places by "; "; no part empty, nothing trailing, "Section 1.e" without a dot
+    bad_locator = (
+        "(trim({x}) = '' OR regexp_matches({x}, '[.,;:—–-]\\s*$') "
+        "OR regexp_matches({x}, 'Section \\d+(\\.[a-z])?\\.(\\s|$)') "
+        "OR regexp_matches({x}, '(^|;\\s*)—|—\\s*(;|$)') OR regexp_matches({x}, '—\\s*—'))"
+    )
+    style = (
+        "locator not in the house style: a heading path joined by ' — ' (e.g. 'Section 2.a — Internet "
+        "Freedom', 'Paragraph 3'), places joined by '; ', no empty part, nothing trailing"
+    )
+    if "source_locators" in spec.column_names:
+        checks.append(
+            Check(
+                "source_locators",
+                f"len(list_filter(source_locators, lambda x: {bad_locator.format(x='x')})) > 0",
+                lit(style),
+            )
+        )
+    if "source_locator" in spec.column_names:
+        checks.append(
+            Check(
+                "source_locator", f"source_locator IS NOT NULL AND {bad_locator.format(x='source_locator')}", lit(style)
+            )
+        )
     if spec.name in ("coverage", "custody_reports"):
         checks.append(
             Check(

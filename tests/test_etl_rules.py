@@ -638,3 +638,26 @@ def test_ragged_row_is_reported_with_its_physical_line(tmp_path):
         )
     ]
     assert [r["event_id"] for r in res.table("events")] == ["EV-1", "EV-2"]
+
+
+@pytest.mark.parametrize(
+    "locator",
+    [
+        "Section 1.e. Denial of Fair Public Trial",
+        "Section 1.e —",
+        "Physical pressures — ",
+        "— Paragraph 2",
+        "Paragraph 2.",
+    ],
+)
+def test_source_locators_are_checked_for_the_house_style(tmp_path, locator):
+    """One citation style (docs/methodology.md): 'Section 1.e — Denial of Fair Public Trial',
+    'Paragraph 2'; the styles the 2020 data once mixed are rejected with the rule in words."""
+    res = compile_tables(tmp_path, assaults=with_cell("assaults", 0, source_locators=locator))
+    assert [(r["column"], r["reason"].split(":")[0]) for r in res.rejects] == [
+        ("source_locators", "locator not in the house style")
+    ]
+    good = compile_tables(
+        tmp_path / "ok", assaults=with_cell("assaults", 0, source_locators="Section 1.e — Trials; Paragraph 2")
+    )
+    assert good.rejects == []
