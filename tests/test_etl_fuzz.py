@@ -210,7 +210,7 @@ def bad_values(name: str, column: str) -> list[tuple[str, str]]:
     elif c.kind == ID:
         out.append(("bad id!", "an id may contain only"))
     elif c.kind == LIST and c.vocab is not None:
-        out.append(("smuggling|zz-nonsense", f"unknown {c.vocab.name} value(s): zz-nonsense; allowed: "))
+        out.append((f"{c.vocab.codes[0]}|zz-nonsense", f"unknown {c.vocab.name} value(s): zz-nonsense; allowed: "))
     if (c.kind in (LIST, ID, URL) or c.kind == "text") and not (c.kind == LIST and c.vocab is not None):
         out.append(("x" * 20_001, "cell has 20001 characters"))
     if column == "source_ids" and name != "events":
