@@ -692,9 +692,9 @@ def test_overview_downloads_every_chart_image_the_report_and_the_deck(page, app_
     for chart in charts:
         assert page.locator(f".st-key-chart-{chart} .main-svg").count() >= 1, chart
         download_images(page, chart)
-    # nothing but these, the report, the deck and the list's CSV/XLSX: no chart without its images
+    # nothing but these (each chart's data CSV, PNG and SVG), the report, the deck and the list's CSV/XLSX
     assert page.locator('[data-testid="stPlotlyChart"]').count() == len(charts)
-    assert page.locator('[data-testid="stDownloadButton"]').count() == 2 * len(charts) + 2 + 2
+    assert page.locator('[data-testid="stDownloadButton"]').count() == 3 * len(charts) + 2 + 2
     f = load_query_filters(browser_build, "en")
     name, data = _download(page, button(page, ".st-key-overview-report-html"))
     check_report(name, data, "en", i18n.period_label(f.start, f.end, "en"), expected_charts(browser_build.out, f)[0])
