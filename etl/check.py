@@ -58,6 +58,14 @@ class CheckResult:
     warnings: list[str]
 
     @property
+    def rows_read(self) -> int:
+        return sum(self.input_rows.values())
+
+    @property
+    def rows_ok(self) -> int:
+        return sum(self.compiled_rows.values())
+
+    @property
     def rejected_rows(self) -> int:
         return sum(self.input_rows.values()) - sum(self.compiled_rows.values())
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from pressfreedom import charts, figures, i18n, selection
+from pressfreedom import figures, i18n, selection
 from pressfreedom.query import NOT_A_BLOCK
 from pressfreedom.vocab import BLOCKING_TYPE
 from webapp import app, sections
@@ -35,31 +35,9 @@ drill.narrow(selection.ids_direct(sel), i18n.t("blockings.selected_blocks", lg))
 st.caption(i18n.t("blockings.timeline_note", lg))
 
 # 3. active blocks per month (confirmed, and those whose start is known only to the year)
-active = app.data("active_blocks_by_month", f)
-tidy = active.drop(columns=["n"]).melt(
-    id_vars=["month", "monitored"], value_vars=["confirmed", "start_uncertain"], var_name="key", value_name="n"
-)
-labels = {k_: i18n.t(f"blockings.active_{k_}", lg) for k_ in ("confirmed", "start_uncertain")}
-peak = int(active["confirmed"].max()) if len(active) else 0
-active_source = charts.source_line(app.source_names(incidents), n_domains, lg, "websites")
-context = app.data("events", f) if app.show_events() else None
-sel = app.chart(
-    app.builder(
-        charts.monthly_bars,
-        tidy,
-        title=i18n.t("blockings.active_title", lg),
-        caption=i18n.t("blockings.active_caption", lg, count=peak, period=i18n.period_label(f.start, f.end, lg)),
-        source=active_source,
-        lang=lg,
-        vocab=BLOCKING_TYPE,
-        labels=labels,
-        kind=KIND,
-        events=context,
-        y_title=i18n.t("blockings.y_domains", lg),
-    ),
-    key="chart-active",
-    select=True,
-)
+active = figures.active_blocks_figure(app.data, f, incidents, n_domains, events=app.show_events())
+sel = app.chart(active, key="chart-active", select=True)
+labels = {k_: i18n.t(f"blockings.active_{k_}", lg) for k_ in figures.ACTIVE_KEYS}
 if sel:
     bars = tuple(sorted({(str(m)[:7], str(key)) for m, key in sel if key in labels}))
     words = "; ".join(f"{i18n.month_label(date.fromisoformat(str(m)[:10]), lg)} — {labels[key]}" for m, key in sel[:6])

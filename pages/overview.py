@@ -7,7 +7,7 @@ in the charts narrow the list, and each published figure lists the itemised inci
 import pandas as pd
 import streamlit as st
 
-from pressfreedom import charts, figures, i18n, selection, wording
+from pressfreedom import figures, i18n, selection, wording
 from webapp import app, presentation, sections
 
 f = app.filters()
@@ -64,23 +64,8 @@ drill.narrow(
 )
 
 # 5. most targeted outlets (an outlet named in the incident, or the outlet as the victim)
-outlets = o["top_outlets"]
-n_out = int(outlets["n"].sum()) if len(outlets) else 0
-outlets_source = charts.source_line(app.source_names(incidents), n_out, lg, f.count)
-sel_outlets = app.chart(
-    app.builder(
-        charts.horizontal_bars,
-        outlets,
-        title=i18n.t("overview.outlets_title", lg),
-        caption=f.caption(n_out),
-        source=outlets_source,
-        lang=lg,
-        color=charts.NEUTRAL,
-        x_title=i18n.t(f"chart.y_{f.count}", lg),
-    ),
-    key="chart-outlets",
-    select=True,
-)
+outlets = figures.outlets_figure(f, o["top_outlets"], incidents)
+sel_outlets = app.chart(outlets, key="chart-outlets", select=True)
 if sel_outlets:
     names = {str(s[0]) for s in sel_outlets}
     mask = incidents["outlet"].isin(names) | (

@@ -5,7 +5,7 @@ Third-party data, each with its own licence, shown apart from the incident data 
 
 import streamlit as st
 
-from pressfreedom import charts_third_party, i18n
+from pressfreedom import charts_third_party, figures, i18n
 from pressfreedom.config import load_config
 from webapp import app
 
@@ -26,15 +26,7 @@ coverage = app.cached_context("citizenlab_coverage")
 if coverage.empty:
     st.info(i18n.t("context.citizenlab_missing", lg, iso2=config.country_iso2.lower()))
 else:
-    blocked = int(coverage["documented_blocked"].sum())
-    st.caption(
-        i18n.t(
-            "context.citizenlab_caption",
-            lg,
-            sites=i18n.t("context.n_news_sites", lg, count=len(coverage)),
-            blocked=i18n.t("context.n_blocked", lg, count=blocked),
-        )
-    )
+    st.caption(figures.citizenlab_caption(coverage, lg))
     table = coverage[["domain", "documented_blocked", "incident_ids"]].rename(
         columns={
             "domain": i18n.t("context.col_domain", lg),

@@ -37,6 +37,7 @@ from pressfreedom.filters import Filters
 from pressfreedom.query import Query
 from pressfreedom.vocab import (
     ASSAULT_CONTEXT,
+    BLOCKING_TYPE,
     CATEGORY,
     CATEGORY_SUBCATEGORY,
     CUSTODY_STATUS,
@@ -1105,3 +1106,80 @@ def behind_bars_figure(data: DataFn, f: Filters, held: pd.DataFrame | None = Non
         )
 
     return KeyFigure("behind-bars", title, caption, source, n, build)
+
+
+# -- charts the pages composed themselves before ----------------------------------------------------
+
+
+def outlets_figure(f: Filters, outlets: pd.DataFrame, incidents: pd.DataFrame) -> KeyFigure:
+    """The most targeted outlets (``Query.top_outlets``: an outlet named in the incident, or the
+    outlet as the victim), with their total in the caption and the source line."""
+    lg = f.lang
+    n = int(outlets["n"].sum()) if len(outlets) else 0
+    title = i18n.t("overview.outlets_title", lg)
+    caption = f.caption(n)
+    source = charts.source_line(cited_sources(incidents), n, lg, f.count)
+
+    def build(theme: str) -> go.Figure:
+        return charts.horizontal_bars(
+            outlets,
+            title=title,
+            caption=caption,
+            source=source,
+            lang=lg,
+            color=charts.NEUTRAL,
+            x_title=i18n.t(f"chart.y_{f.count}", lg),
+            theme=theme,
+        )
+
+    return KeyFigure("outlets", title, caption, source, n, build)
+
+
+ACTIVE_KEYS = ("confirmed", "start_uncertain")
+
+
+def active_blocks_figure(
+    data: DataFn, f: Filters, incidents: pd.DataFrame, n_domains: int, events: bool = True
+) -> KeyFigure:
+    """Domains blocked per month (``Query.active_blocks_by_month``): certainly blocked, and those whose
+    block may have started (its start known only to the month or year), stacked; the caption gives
+    the month with most certain blocks."""
+    lg = f.lang
+    active = data("active_blocks_by_month", f)
+    tidy = active.drop(columns=["n"]).melt(
+        id_vars=["month", "monitored"], value_vars=list(ACTIVE_KEYS), var_name="key", value_name="n"
+    )
+    labels = {k: i18n.t(f"blockings.active_{k}", lg) for k in ACTIVE_KEYS}
+    peak = int(active["confirmed"].max()) if len(active) else 0
+    title = i18n.t("blockings.active_title", lg)
+    caption = i18n.t("blockings.active_caption", lg, count=peak, period=i18n.period_label(f.start, f.end, lg))
+    source = charts.source_line(cited_sources(incidents), n_domains, lg, "websites")
+    context = data("events", f) if events else None
+
+    def build(theme: str) -> go.Figure:
+        return charts.monthly_bars(
+            tidy,
+            title=title,
+            caption=caption,
+            source=source,
+            lang=lg,
+            vocab=BLOCKING_TYPE,
+            labels=labels,
+            kind="website_blocking",
+            events=context,
+            theme=theme,
+            y_title=i18n.t("blockings.y_domains", lg),
+        )
+
+    return KeyFigure("active-blocks", title, caption, source, peak, build)
+
+
+def citizenlab_caption(coverage: pd.DataFrame, lang: str) -> str:
+    """The Citizen Lab section's sentence: how many tested news sites, how many documented blocked here."""
+    blocked = int(coverage["documented_blocked"].sum()) if len(coverage) else 0
+    return i18n.t(
+        "context.citizenlab_caption",
+        lang,
+        sites=i18n.t("context.n_news_sites", lang, count=len(coverage)),
+        blocked=i18n.t("context.n_blocked", lang, count=blocked),
+    )

@@ -230,3 +230,30 @@ def test_the_cache_name_check_sees_a_typo(tmp_path):
     (tmp_path / "webapp").mkdir()
     (tmp_path / "dashboard.py").write_text('k = app.data("kpi", f)\n', encoding="utf-8")
     assert cached_calls(tmp_path) == [("dashboard.py", "data", "kpi")]
+
+
+AGGREGATIONS = {"sum", "max", "min", "mean", "median", "count", "quantize", "round", "value_counts", "groupby"}
+
+
+def page_aggregations(root: Path = ROOT) -> list[str]:
+    """Calls in ``pages/`` and ``webapp/`` that count, sum or round: numbers belong to the figure layer."""
+    found = []
+    for path in [*(root / "pages").glob("*.py"), *(root / "webapp").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+                if name in AGGREGATIONS:
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    return found
+
+
+def test_no_page_counts_sums_or_rounds():
+    """Every number anyone sees is computed (and formatted) once, in pressfreedom.figures."""
+    assert page_aggregations() == []
+
+
+def test_the_aggregation_scan_sees_a_sum_in_a_page(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "webapp").mkdir()
+    (tmp_path / "pages" / "p.py").write_text('n = int(df["n"].sum())\n', encoding="utf-8")
+    assert page_aggregations(tmp_path) == ["pages/p.py:1 sum"]

@@ -79,8 +79,13 @@ def filters_banner(f: Filters) -> None:
 _esc = wording.esc  # the one escape function
 
 
+def _slide(i: int, n: int) -> int:
+    """A slide index kept within the ``n`` slides."""
+    return sorted((0, i, n - 1))[1]
+
+
 def _step(n: int, delta: int) -> None:
-    st.session_state[SLIDE_KEY] = max(0, min(n - 1, int(st.session_state.get(SLIDE_KEY, 0)) + delta))
+    st.session_state[SLIDE_KEY] = _slide(int(st.session_state.get(SLIDE_KEY, 0)) + delta, n)
 
 
 def _leave() -> None:
@@ -93,7 +98,7 @@ def slides_nav(n: int, lang: str, f: Filters | None = None) -> int:
 
     Returns the current slide index (kept in session state across reruns).
     """
-    i = max(0, min(n - 1, int(st.session_state.get(SLIDE_KEY, 0))))
+    i = _slide(int(st.session_state.get(SLIDE_KEY, 0)), n)
     st.session_state[SLIDE_KEY] = i
     banner_col, prev_col, pos_col, next_col, exit_col = st.columns([7.4, 2, 1.1, 2, 1.8], vertical_alignment="center")
     if f is not None:
