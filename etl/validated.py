@@ -742,8 +742,10 @@ def table_checks(spec: TableSpec) -> list[Check]:
         checks.append(
             Check(
                 "counterpart",
-                # (a category cell that is there but wrong is reported on its own, not again here)
-                f"counterpart = 'itemised' AND ((category IS NULL AND category__raw IS NULL) OR unit NOT IN ({units}))",
+                # (a category cell that is there but wrong, or a unit cell over the length limit, is
+                # reported on its own, not again here)
+                f"counterpart = 'itemised' AND ((category IS NULL AND category__raw IS NULL) "
+                f"OR (unit NOT IN ({units}) AND length(unit) <= {MAX_TEXT_CHARS}))",
                 lit(
                     "an itemised counterpart needs the figure's category and a unit counted here "
                     f"({', '.join(ITEMISED_UNITS)}); otherwise write none"
