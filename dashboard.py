@@ -18,7 +18,7 @@ from webapp import app
 app.require_router()
 
 config = load_config()
-st.set_page_config(page_title=config.title_in("en"), layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title=config.title_in("en"), layout="wide", initial_sidebar_state="auto")
 app.accessibility_css()
 
 app.ensure_build()  # a fresh clone: the shipped data is compiled on the first request, once
@@ -189,6 +189,7 @@ with st.sidebar:
     st.toggle(i18n.t("sidebar.presentation", lg), key=app.PRESENT_KEY)
     st.button(i18n.t("sidebar.reset", lg), on_click=reset)
     st.caption(i18n.t("sidebar.share", lg))
+    app.viewport()  # reports the page's width when narrow, so the charts are laid out for it
 
 # -- 3. one Filters value for every page, mirrored into the URL ---------------------------
 p_start, p_end = st.session_state["w_from"], st.session_state["w_to"]

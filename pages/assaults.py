@@ -50,7 +50,7 @@ with left:
         incidents,
         PERPETRATOR,
         KIND,
-        width_hint=sections.HALF,
+        width_hint=sections.half(),
     )
     sel = app.chart(perpetrators, key="chart-assaults-perp", select=True)
     drill.narrow(selection.ids_by_key(incidents, sel, "perpetrator"), selection.key_words(sel, PERPETRATOR, lg))
@@ -71,7 +71,7 @@ with right:
             answers=YES_NO_UNKNOWN,
             kind=KIND,
             x_title=i18n.t(f"chart.y_{f.count}", lg),
-            width_hint=sections.HALF,
+            width_hint=sections.half(),
         ),
         key="chart-assaults-harm",
         select=True,

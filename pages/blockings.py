@@ -55,7 +55,7 @@ with left:
         incidents,
         BLOCKING_TYPE,
         KIND,
-        width_hint=sections.HALF,
+        width_hint=sections.half(),
         exclude=NOT_A_BLOCK,
     )
     sel = app.chart(by_type, key="chart-blockings-type", select=True)

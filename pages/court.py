@@ -53,10 +53,10 @@ def narrow_to_cases(selected: list[list], counts, label) -> None:
 verdicts, bins = figures.verdict_counts(cases), figures.sentence_bins(cases)
 left, right = st.columns(2)
 with left:
-    kf = figures.verdicts_figure(f, verdicts, incidents, width_hint=sections.HALF)
+    kf = figures.verdicts_figure(f, verdicts, incidents, width_hint=sections.half())
     narrow_to_cases(app.chart(kf, key="chart-verdicts", select=True), verdicts, figures.verdict_label)
 with right:
-    kf = figures.sentences_figure(f, bins, incidents, k, width_hint=sections.HALF)
+    kf = figures.sentences_figure(f, bins, incidents, k, width_hint=sections.half())
     narrow_to_cases(app.chart(kf, key="chart-sentences", select=True), bins, figures.sentence_bin_label)
 
 # 4. fines by currency, and the charges
@@ -96,7 +96,7 @@ with right:
         None,
         KIND,
         top=12,
-        width_hint=sections.HALF,
+        width_hint=sections.half(),
     )
     sel = app.chart(charges, key="chart-court-charges", select=True)
     drill.narrow(selection.ids_by_key(incidents, sel, "charge"), selection.key_words(sel, None, lg))

@@ -33,24 +33,24 @@ behind = figures.incidents_behind_cards(incidents, cases, websites)
 
 
 def which(i: int, card: figures.KpiCard) -> None:
+    """The incidents behind card ``i`` (only the chosen card's table is built)."""
     name, rows = behind[i]
-    with st.popover(i18n.t("kpi.which", lg), width="stretch"):
-        st.markdown(f"**{app.plain(i18n.t(f'kpi.which_{name}', lg))}**")
-        rows = app.shown_rows(rows, downloads=False)  # (no downloads in the popover)
-        table = app.incident_table(rows, lg)
-        if table.empty:
-            st.caption(i18n.t("list.empty", lg))
-            return
-        keep = ["ID", i18n.t("list.date", lg), i18n.t("list.type", lg), i18n.t("list.victim", lg)]
-        if name == "prison":
-            months = cases.set_index("incident_id")["sentence_months"]
-            table.insert(4, i18n.t("court.sentence_months", lg), [months.get(x) for x in rows["incident_id"]])
-            keep.append(i18n.t("court.sentence_months", lg))
-        keep.append(i18n.t("list.sources", lg))
-        app.table(table[keep], hide_index=True, width="stretch", key=f"which-{name}")
+    st.markdown(f"**{app.plain(i18n.t(f'kpi.which_{name}', lg))}**")
+    rows = app.shown_rows(rows, downloads=False)  # (no downloads in the popover)
+    table = app.incident_table(rows, lg)
+    if table.empty:
+        st.caption(i18n.t("list.empty", lg))
+        return
+    keep = ["ID", i18n.t("list.date", lg), i18n.t("list.type", lg), i18n.t("list.victim", lg)]
+    if name == "prison":
+        months = cases.set_index("incident_id")["sentence_months"]
+        table.insert(4, i18n.t("court.sentence_months", lg), [months.get(x) for x in rows["incident_id"]])
+        keep.append(i18n.t("court.sentence_months", lg))
+    keep.append(i18n.t("list.sources", lg))
+    app.table(table[keep], hide_index=True, width="stretch", key=f"which-{name}")
 
 
-sections.kpi_cards(cards, below=which)
+sections.kpi_cards(cards, which=which, lang=lg)
 for note in notes:
     st.caption(app.plain(note))
 

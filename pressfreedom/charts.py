@@ -113,9 +113,26 @@ def rows_meta(fig: go.Figure, rows: int, row_px: int) -> None:
     fig.update_layout(meta=dict(rows=rows, row_px=row_px))
 
 
+def theme_name(base: str, width: int | None = None) -> str:
+    """A theme's name for a chart drawn ``width`` pixels wide (``"screen:390"``; the base name
+    when the width is not known): the figures lay out their labels for that width."""
+    return f"{base}:{int(width)}" if width else base
+
+
 def theme_of(theme: str | Theme, width_hint: int | None = None) -> Theme:
-    th = theme if isinstance(theme, Theme) else THEMES[theme]
-    return replace(th, hint=width_hint) if width_hint and not th.width else th
+    """The theme of a name (``"screen"``, ``"screen:390"``: laid out for 390 px) or a Theme;
+    ``width_hint``: the chart sits in a narrower place (a column), never wider than the theme's."""
+    if isinstance(theme, Theme):
+        th = theme
+    else:
+        base, _, width = theme.partition(":")
+        th = THEMES[base]
+        if width and not th.width:
+            th = replace(th, hint=int(width))
+    return replace(th, hint=min(width_hint, th.assumed_width)) if width_hint and not th.width else th
+
+
+NARROW_PX = 640  # narrower charts (a phone, a column on a tablet): event key below, legend below
 
 
 # -- colours ------------------------------------------------------------------------------
@@ -199,13 +216,44 @@ def wrap_label(text: object, width: int = 34, lines: int = 2) -> str:
     return "<br>".join(_esc(x) for x in parts)
 
 
+def is_narrow(theme: Theme) -> bool:
+    """A chart narrower than ``NARROW_PX`` on a screen (a phone, a column on a tablet)."""
+    return theme.assumed_width < NARROW_PX and not theme.fit_height and not theme.width
+
+
+def label_chars(theme: Theme, wide: int) -> int:
+    """Characters a line of a horizontal bar's label may take: ``wide``, or on a narrow chart what
+    fits two fifths of its width (the rest is for the bars and their numbers)."""
+    if not is_narrow(theme):
+        return wide
+    return max(10, min(wide, int(theme.assumed_width * 0.4 / (theme.tick_size * 0.6))))
+
+
 def label_margin(labels: list[str], theme: Theme) -> int:
-    """Left margin in pixels for category labels (wrapped with ``wrap_label``)."""
+    """Left margin in pixels for category labels (wrapped with ``wrap_label``). A narrow chart's
+    labels are measured wider (Cyrillic, ə) and its y axis does not grow its margin by itself
+    (plotly's automargin would move the plot, and the source line with it, off the estimate)."""
     longest = max((len(line) for lab in labels for line in str(lab).split("<br>")), default=0)
+    if is_narrow(theme):
+        return int(min(max(50, longest * theme.tick_size * 0.6 + 16), theme.assumed_width * 0.45))
     return int(min(max(70, longest * theme.tick_size * 0.56 + 24), theme.assumed_width * 0.45))
 
 
-def legend_height(names: list[str], theme: Theme, left: int = 70) -> int:
+def narrow_legend(fig: go.Figure, theme: Theme, left: int) -> bool:
+    """On a narrow chart, a legend above the plot is one entry a row, each name wrapped to the
+    plot's width (a grid of long names beside wide category labels ran into the caption and past
+    the right edge). In place; True when done."""
+    shown = [t for t in fig.data if getattr(t, "showlegend", None) is not False and t.name]
+    if theme.assumed_width >= NARROW_PX or theme.fit_height or not shown:
+        return False
+    chars = max(12, int((theme.assumed_width - left - 30 - 45) / (theme.font_size * 0.62)))
+    for t in shown:
+        plain = t.name.replace("<br>", " ")
+        t.name = "<br>".join(textwrap.wrap(plain, width=chars, break_long_words=False)) or plain
+    return True
+
+
+def legend_height(names: list[str], theme: Theme, left: int = 70, vertical: bool = False) -> int:
     """Pixels a horizontal legend takes above the plot.
 
     plotly.js puts the entries in one row when they fit, else in a grid whose columns are as wide
@@ -217,7 +265,9 @@ def legend_height(names: list[str], theme: Theme, left: int = 70) -> int:
     avail = theme.assumed_width - left - 10
     widths = [_legend_width(n, theme) for n in names]
     lines = [1 + n.count("<br>") for n in names]
-    if sum(widths) <= avail:
+    if vertical:  # one entry a row; plotly spaces them a little more than a grid's rows (measured)
+        return int(sum((n * 1.3 + 0.8) * theme.font_size for n in lines) + 6)
+    elif sum(widths) <= avail:
         rows = [lines]
     else:
         cols = max(1, int(avail // max(widths)))
@@ -256,9 +306,9 @@ def fold_legend(fig: go.Figure, theme: Theme, left: int = 70) -> None:
     for t, w in zip(shown, widths, strict=True):
         if w * 2 > avail and "<br>" not in t.name:
             width = (len(t.name) + 1) // 2
-            while len(textwrap.wrap(t.name, width=width)) > 2:
+            while len(textwrap.wrap(t.name, width=width, break_long_words=False)) > 2:
                 width += 1
-            t.name = "<br>".join(textwrap.wrap(t.name, width=width))
+            t.name = "<br>".join(textwrap.wrap(t.name, width=width, break_long_words=False))
 
 
 def axis_depth(fig: go.Figure, theme: Theme) -> int:
@@ -284,7 +334,9 @@ def axis_depth(fig: go.Figure, theme: Theme) -> int:
         depth = tick * (1.3 * lines + 0.3)
     depth += 6
     if xa.title.text:
-        depth += theme.font_size * 2.2 + 15  # plotly's default standoff and the title's box (measured)
+        depth += (
+            theme.font_size * (2.2 + 1.3 * xa.title.text.count("<br>")) + 15
+        )  # plotly's default standoff and the title's box (measured)
     return int(depth)
 
 
@@ -321,6 +373,8 @@ def decorate(
     fixed: bool = False,
     legend_right: int = 0,
     lang: str = "en",
+    key: str | None = None,
+    legend_below: bool = False,
 ) -> go.Figure:
     """Title and caption (and a note) at the top, the source line at the bottom, inside the figure.
 
@@ -331,6 +385,10 @@ def decorate(
     ``fixed``: axes that do not pan or zoom (the selectable charts of the pages).
     ``legend_right``: the legend as a column of that width right of the plot (``side_legend``).
     ``lang``: numbers on the axes and in the bars' texts with the language's decimal and thousands signs.
+    ``key``: a paragraph under the x axis, above the source line (the numbered events of a narrow chart).
+    ``legend_below``: the legend under the x axis instead of above the plot (a narrow chart: the
+    height above goes to the title, the caption and the events). Only for figures that keep the
+    height set here (the legend is placed in paper units).
     """
     th = theme_of(theme)
     title_lines = _wrap(title, th, th.title_size, glyph=0.64)  # titles are larger, Cyrillic is wider
@@ -338,21 +396,28 @@ def decorate(
     cap_lines = _wrap(caption, th, th.caption_size) + [x for n in notes if n for x in _wrap(n, th, th.caption_size)]
     src_lines = _wrap(source, th, th.caption_size)
     src_size = max(th.caption_size - 1, 10)
-    if not legend_right:
+    vertical = not legend_right and not legend_below and narrow_legend(fig, th, left)
+    if not legend_right and not vertical:
         fold_legend(fig, th, left)
     legend_names = [t.name for t in fig.data if getattr(t, "showlegend", None) is not False and t.name]
-    legend_px = 0 if legend_right else legend_height(legend_names, th, left)
+    legend_px = 0 if legend_right else legend_height(legend_names, th, left, vertical=vertical)
+    below_px = legend_px if legend_below and legend_px else 0
     head = head_px(len(title_lines), len(cap_lines), th)
-    top = head + legend_px + extra_top + 12
+    top = head + (legend_px - below_px) + extra_top + 12
     pad = source_pad(th)
     src_px = int(len(src_lines) * src_size * 1.35)
-    bottom = max(axis_depth(fig, th) + 14, 36) + src_px + pad
+    key_lines = _wrap(key, th, src_size) if key else []
+    key_px = int(len(key_lines) * src_size * 1.35) + 6 if key_lines else 0
+    axis_px = max(axis_depth(fig, th) + 14, 36)
+    bottom = axis_px + below_px + key_px + src_px + pad
     height = (
         th.height
         + extra_top
         + max(0, len(cap_lines) - 1) * th.caption_size
         + (len(title_lines) - 1) * th.title_size
         + legend_px // 2
+        + below_px
+        + key_px
     )
     if th.fit_height and height > fit_limit(th, len(title_lines)):  # event lanes, long captions take from the plot
         height = max(fit_limit(th, len(title_lines)), top + bottom + MIN_PLOT_PX)
@@ -395,6 +460,26 @@ def decorate(
             traceorder="normal",
         ),
     )
+    if vertical:  # (in the plot's width: a legend beside it would push the plot aside)
+        fig.update_layout(legend=dict(orientation="v"))
+    if below_px:  # under the x axis's labels, above the key and the source line
+        fig.update_layout(legend=dict(yanchor="top", y=-(axis_px - 4) / plot_px))
+    if key_lines:
+        fig.add_annotation(
+            text="<br>".join(_esc(x) for x in key_lines),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xshift=-(left - 12),
+            yshift=-(axis_px + below_px),
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            font=dict(size=src_size, color="#6b4800"),
+            name="event-key",
+        )
     if legend_right:  # a column beside the plot, from the top of the event lanes down
         fig.update_layout(
             legend=dict(orientation="v", x=1.0, xanchor="left", xref="paper", yanchor="top", y=1 + extra_top / plot_px)
@@ -424,6 +509,16 @@ def decorate(
         fig.update_xaxes(fixedrange=True)
         fig.update_yaxes(fixedrange=True)
     return fig
+
+
+def set_height(fig: go.Figure, height: float) -> None:
+    """A decorated figure's new height (a chart that grows with its rows), its legend kept 6 px
+    above the plot (``decorate`` places it in paper units, which scale with the plot)."""
+    fig.update_layout(height=height)
+    legend = fig.layout.legend
+    if legend.yanchor == "bottom" and legend.y is not None and legend.y > 1 and legend.x == 0:
+        plot = max(height - fig.layout.margin.t - fig.layout.margin.b, 120)
+        fig.update_layout(legend_y=1 + 6 / plot)
 
 
 SOURCES_NAMED = 3  # a source line names this many documents; the rest are counted (ten years cite dozens)
@@ -494,6 +589,11 @@ def _month_axis(fig: go.Figure, months: list[date], lang: str, theme: Theme, gra
     step = 1 if len(months) <= 14 or grain == "year" else (3 if len(months) <= 40 else 12)
     if grain != "month":
         step = 1 if len(months) <= 16 else 2
+    # thinned to what the width takes: a slanted label needs ~1.6 of its font's size across
+    # (twelve months on a phone: every other one), on steps that keep to the calendar
+    room = max(2, int((theme.assumed_width - 110) / (theme.tick_size * 1.6)))
+    nice = {"month": (1, 2, 3, 6, 12, 24, 60), "quarter": (1, 2, 4, 8, 20)}.get(grain, (1, 2, 5, 10, 20))
+    step = next((n for n in nice if n >= step and len(months) / n <= room), nice[-1])
     # a slide or a projector (fixed height): month and year on two level lines take less height
     # than slanted labels; the export theme keeps its level one-line labels (it is wide enough)
     level = theme.name == "export" or theme.fit_height is not None
@@ -656,6 +756,14 @@ def event_lanes(events: pd.DataFrame | None, months: list[date], lang: str, them
         x0 = max(lo, x0)
         if x1 > lo and x0 < hi:
             items.append((label, x0, x1))
+    if theme.assumed_width < NARROW_PX and not theme.fit_height:
+        # a narrow chart: each event is drawn with its number (in order of start), named in the key
+        # under the chart (``event_key``); whole labels would take a lane each, cut to a few letters
+        items.sort(key=lambda t: (t[1], t[2] if t[2] is not None else t[1]))
+        numbered = [(str(k), x0, x1, ()) for k, (_label, x0, x1) in enumerate(items, start=1)]
+        marks = _place_events(numbered, lo, hi, px_per_month, theme)
+        names = {str(k): label for k, (label, _x0, _x1) in enumerate(items, start=1)}
+        return [replace(m, label=names[m.label], text=m.text) for m in marks]
     marks = _place_events([(label, x0, x1, ()) for label, x0, x1 in items], lo, hi, px_per_month, theme)
     if theme.fit_height and 1 + max(m.lane for m in marks) > FIT_LANES:
         # a fixed-height screen: the events that begin in the same month share one label and lane
@@ -717,6 +825,15 @@ def _place_events(items: list[tuple], lo: float, hi: float, px_per_month: float,
             lanes_end[lane] = stop
         out.append(EventMark(label, x0, x1, lane, anchor, short, spans))
     return sorted(out, key=lambda m: (m.x0, m.lane))
+
+
+def event_key(marks: list[EventMark], lang: str) -> str | None:
+    """The key of a narrow chart's numbered events ("1 Parliamentary elections · 2 …"), or None
+    when the events carry their own labels."""
+    numbered = sorted((int(m.text), m.label) for m in marks if m.text.isdigit() and m.text != m.label)
+    if not numbered:
+        return None
+    return i18n.t("chart.event_key", lang, events=" · ".join(f"{k} {label}" for k, label in numbered))
 
 
 def lane_px(theme: Theme) -> int:
@@ -837,6 +954,8 @@ def monthly_bars(
         fixed=True,
         legend_right=side,
         lang=lang,
+        key=event_key(marks, lang),
+        legend_below=th.assumed_width < NARROW_PX and not th.fit_height,
     )
     add_events(fig, marks, th)
     return fig
@@ -905,7 +1024,7 @@ def horizontal_bars(
         return empty_figure(i18n.t("chart.empty", lang), title, caption, source, th)
     data = data.sort_values(["n", "key"], ascending=[True, False])
 
-    width = 26 if th.assumed_width < 800 else 40
+    width = label_chars(th, 26 if th.assumed_width < 800 else 40)
 
     def label(k) -> str:
         text = labels[k] if labels and k in labels else (vocab.label(k, lang) if vocab else str(k))
@@ -932,12 +1051,10 @@ def horizontal_bars(
     if float(data["n"].max()) <= 8:
         fig.update_xaxes(dtick=1)
     fig.update_xaxes(range=[0, float(data["n"].max()) * 1.12])
-    fig.update_yaxes(automargin=True)
+    fig.update_yaxes(automargin=not is_narrow(th))
     decorate(fig, title, caption, source, th, left=label_margin(names, th), fixed=True, lang=lang)
     rows = sum(1 + n.count("<br>") for n in names)
-    fig.update_layout(
-        height=max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + 22 * rows + 10 * len(names))
-    )
+    set_height(fig, max(th.height, fig.layout.margin.t + fig.layout.margin.b + 40 + 22 * rows + 10 * len(names)))
     return fig
 
 
@@ -1020,7 +1137,7 @@ def answer_bars(
         values = [int(part.get(q, 0)) for q in rows]
         color, pattern = styles.get(key, (NEUTRAL, ""))
         fig.add_bar(
-            y=[wrap_label(questions[q], 26) for q in rows],
+            y=[wrap_label(questions[q], label_chars(th, 26), lines=3) for q in rows],
             x=values,
             orientation="h",
             name=_esc(answers.label(key, lang)),
@@ -1033,18 +1150,18 @@ def answer_bars(
         )
     fig.update_layout(barmode="stack", clickmode="event+select", bargap=0.35)
     fig.update_xaxes(title_text=x_title or i18n.t("chart.y_incidents", lang), rangemode="tozero", tickformat=",d")
-    fig.update_yaxes(automargin=True, autorange="reversed")
+    fig.update_yaxes(automargin=not is_narrow(th), autorange="reversed")
     decorate(
         fig,
         title,
         caption,
         source,
         th,
-        left=label_margin([wrap_label(questions[q], 26) for q in rows], th),
+        left=label_margin([wrap_label(questions[q], label_chars(th, 26), lines=3) for q in rows], th),
         fixed=True,
         lang=lang,
     )
-    fig.update_layout(height=max(300, fig.layout.margin.t + fig.layout.margin.b + 70 * len(rows)))
+    set_height(fig, max(300, fig.layout.margin.t + fig.layout.margin.b + 70 * len(rows)))
     return fig
 
 
@@ -1083,7 +1200,7 @@ def block_timeline(
     last = end + timedelta(days=1)
     order: list[str] = []
     for r in data.to_dict("records"):
-        label = wrap_label(r["domain"], 30, lines=1)
+        label = wrap_label(r["domain"], label_chars(th, 30), lines=2 if is_narrow(th) else 1)
         if label not in order:
             order.append(label)
         s_pos, s_cert, e_conf = r["start_possible"], r["start_certain"], r["end_confirmed"]
@@ -1140,13 +1257,12 @@ def block_timeline(
     fig.update_xaxes(
         type="date", range=[start.isoformat(), last.isoformat()], showgrid=True, **date_ticks(start, end, lang, th)
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=not is_narrow(th))
     decorate(fig, title, caption, source, th, left=label_margin(order, th), fixed=True, lang=lang)
     row = max(26, int(th.font_size * 1.35))  # the "since 2017" text inside a bar stays legible
-    fig.update_layout(
-        height=max(
-            height_floor(th, title_lines_of(fig)), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(order)
-        )
+    set_height(
+        fig,
+        max(height_floor(th, title_lines_of(fig)), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(order)),
     )
     rows_meta(fig, len(order), row)
     return fig
@@ -1181,8 +1297,16 @@ def documented_vs_published(
     data = data[data["documented"].notna()] if data is not None and not data.empty else data
     if data is None or data.empty:
         return empty_figure(i18n.t("published.none", lang), title, caption, source, th)
-    # each bar is named by the figure's own description (and period): up to four lines
-    labels = [wrap_label(x, 44 if th.assumed_width >= 800 else 28, lines=4) for x in data["label"]]
+    # each bar is named by the figure's own description (and period): up to four lines (five on a
+    # narrow chart, whose bars say their numbers in signs, "≥ 26": the words are in the hover)
+    narrow = th.assumed_width < NARROW_PX and "value_short" in data.columns
+    if narrow:
+        data = data.assign(
+            hover_value=data["value_text"], hover_documented=data["documented_text"],
+            value_text=data["value_short"], documented_text=data["documented_short"],
+        )  # fmt: skip
+    wide = 44 if th.assumed_width >= 800 else label_chars(th, 28)
+    labels = [wrap_label(x, wide, lines=5 if narrow else 4) for x in data["label"]]
     fig = go.Figure()
     fig.add_bar(
         y=labels,
@@ -1194,7 +1318,8 @@ def documented_vs_published(
         textposition="outside",
         cliponaxis=False,
         customdata=[[fid] for fid in data["figure_id"]],
-        hovertemplate="%{y}<br>%{text}<extra></extra>",
+        hovertext=[_esc(x) for x in data["hover_value" if narrow else "value_text"]],
+        hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
     )
     fig.add_bar(
         y=labels,
@@ -1206,21 +1331,28 @@ def documented_vs_published(
         textposition="outside",
         cliponaxis=False,
         customdata=[[fid] for fid in data["figure_id"]],
-        hovertemplate="%{y}<br>%{text}<extra></extra>",
+        hovertext=[_esc(x) for x in data["hover_documented" if narrow else "documented_text"]],
+        hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
     )
     fig.update_layout(barmode="group", clickmode="event+select", bargap=0.25, bargroupgap=0.05)
     left = label_margin(labels, th)
     fig.update_xaxes(
-        range=[0, outside_text_range(data, th, left)], tickformat=",d", title_text=i18n.t("published.x_title", lang)
+        range=[0, outside_text_range(data, th, left)],
+        tickformat=",d",
+        title_text="<br>".join(
+            _esc(x)
+            for x in _wrap(
+                i18n.t("published.x_title", lang), replace(th, hint=th.assumed_width - left), th.font_size, glyph=0.6
+            )
+        ),
     )
-    fig.update_yaxes(automargin=True, autorange="reversed")
+    fig.update_yaxes(automargin=not is_narrow(th), autorange="reversed")
     decorate(fig, title, caption, source, th, left=left, fixed=True, lang=lang)
     # two bars with their texts per figure; on a projector or a slide the whole list fits a 1080p screen
     row = 58 if th.name == "screen" else int(th.font_size * 2.1)
-    fig.update_layout(
-        height=max(
-            height_floor(th, title_lines_of(fig)), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(labels)
-        )
+    set_height(
+        fig,
+        max(height_floor(th, title_lines_of(fig)), fig.layout.margin.t + fig.layout.margin.b + 40 + row * len(labels)),
     )
     rows_meta(fig, len(labels), row)
     return fig
@@ -1329,7 +1461,7 @@ def case_timeline(
         fixed=True,
         lang=lang,
     )
-    fig.update_layout(height=max(260, fig.layout.margin.t + fig.layout.margin.b + 60 + 50 * len(kinds)))
+    set_height(fig, max(260, fig.layout.margin.t + fig.layout.margin.b + 60 + 50 * len(kinds)))
     return fig
 
 
@@ -1368,7 +1500,9 @@ def held_over_time(
         fig.add_scatter(
             x=xs,
             y=published["value"].astype(float).tolist(),
-            mode="markers+text",
+            # the figure in words beside its diamond, where there is room (a narrow chart: in the hover
+            # and in the table under the chart)
+            mode="markers" if is_narrow(th) else "markers+text",
             name=_esc(published_name),
             marker=dict(symbol="diamond", size=th.font_size + 3, color=NEUTRAL, line=dict(color="#ffffff", width=1)),
             text=[_esc(t) for t in published["text"]],

@@ -126,6 +126,16 @@ def rsf_rank_figure(
         else go.Figure()
     )
     years = [int(y) for y in data["year"]]
+    ranks = [int(r) for r in data["rank"]]
+    # each point's rank written above it, where the points are far enough apart; on a narrow
+    # chart only the first, the last, the best and the worst (every rank is in the hover)
+    plot_px = max(th.assumed_width - 110, 120)
+    narrow = plot_px / max(len(years), 1) < th.tick_size * 2.2
+    keep: set[int] = set()
+    step = plot_px / max(len(years), 1)
+    for k in sorted({0, len(ranks) - 1, ranks.index(min(ranks)), ranks.index(max(ranks))} if ranks else set()):
+        if all(abs(k - j) * step >= th.tick_size * 2.2 for j in keep):  # never two labels side by side
+            keep.add(k)
     hover = [
         label("hover_rank", lang, count=_count(_total(r)), year=_year_text(r), rank=int(r.rank), total=_total(r))
         for r in data.itertuples()
@@ -137,8 +147,13 @@ def rsf_rank_figure(
         name=label("rank_trace", lang),
         line=dict(color=RANK_COLOR, width=2.5),
         marker=dict(size=8),
-        text=[str(int(r)) for r in data["rank"]],
-        textposition="top center",
+        text=[str(r) if not narrow or k in keep else "" for k, r in enumerate(ranks)],
+        # the first and last points write their rank inwards, clear of the axis's labels
+        textposition=[
+            "top right" if k == 0 else "top left" if k == len(ranks) - 1 else "top center" for k in range(len(ranks))
+        ]
+        if narrow
+        else "top center",
         textfont=dict(size=max(th.tick_size - 2, 9), color=RANK_COLOR),
         hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
@@ -200,10 +215,12 @@ def rsf_rank_figure(
         tickangle=-45 if len(years) > 10 else 0,
         range=[min(years) - 0.6, max(years) + 0.6],
     )
+    shown = 0
     for year in METHOD_CHANGE_YEARS:
         x = year - 0.5
         if not min(years) < x < max(years) + 1:
             continue
+        shown += 1
         near_right = x > (min(years) + max(years)) / 2 + (max(years) - min(years)) * 0.3
         line = dict(color=METHOD_LINE, width=1.5, dash="dash")
         fig.add_vline(
@@ -212,6 +229,8 @@ def rsf_rank_figure(
             annotation_text=f"{_esc(label('method_change', lang))}<br>{year}",
             annotation_position="top left" if near_right else "top right",
             annotation_font_size=max(th.tick_size - 1, 10),
+            # on a narrow chart the labels of two changes would meet: each further one two lines lower
+            annotation_yshift=-(shown - 1) * 2.6 * max(th.tick_size - 1, 10) if narrow else 0,
             name="method-change",
             **({"row": 1, "col": 1} if two else {}),
         )

@@ -92,7 +92,7 @@ class KeyFigure:
         theme's screen (``fit_height``: a projector, a slide) as parts of whole rows, as even as
         possible, each titled with its place ("1/2"): every row stays legible and on screen."""
         kf = self.themed(theme)
-        fit = charts.THEMES[theme].fit_height
+        fit = charts.theme_of(theme).fit_height
         if self.part is None or fit is None or kf.fig.layout.height <= fit:
             return [kf]
         meta = kf.fig.layout.meta or {}
@@ -724,6 +724,7 @@ class PublishedRow:
     source_title: str
     value: float
     documented_n: int
+    published_short: str = ""  # "≥ 26": on a narrow chart's bar (the words in its hover)
 
 
 def figure_description(figure_id: str, description: str, lang: str) -> str:
@@ -774,6 +775,7 @@ def published_rows(published: pd.DataFrame, f: Filters) -> tuple[list[PublishedR
                 source_title=str(r.source_title),
                 value=float(r.value),
                 documented_n=int(r.documented),
+                published_short=wording.figure_short(float(r.value), r.qualifier, lg, upper),
             )
         )
     return rows, other
@@ -800,6 +802,8 @@ def published_figure(f: Filters, published: pd.DataFrame) -> KeyFigure | None:
             "value_text": [r.published for r in rows],
             "documented": [r.documented_n for r in rows],
             "documented_text": [r.documented for r in rows],
+            "value_short": [r.published_short for r in rows],
+            "documented_short": [i18n.number(r.documented_n, lg) for r in rows],
         }
     )
     title = i18n.t("published.chart_title", lg)
@@ -1100,7 +1104,9 @@ def behind_bars_figure(data: DataFn, f: Filters, held: pd.DataFrame | None = Non
             labels=labels,
             published_name=i18n.t("bars.published_name", lg),
             y_title=i18n.t("bars.y_title", lg),
-            note=None if theme == "screen" else note,  # the page says it under the chart; an image, inside
+            note=None
+            if charts.theme_of(theme).name == "screen"
+            else note,  # the page says it under the chart; an image, inside
             theme=theme,
             width_hint=width_hint,
         )

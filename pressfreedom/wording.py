@@ -107,6 +107,18 @@ def figure_in_words(value: float, qualifier: str, lang: str, upper: float | None
     return i18n.t(f"published.q_{qualifier}", lang, n=num, suffix=suffix, **words)
 
 
+QUALIFIER_SIGNS = {"exactly": "", "at_least": "≥\u202f", "more_than": ">\u202f", "about": "≈\u202f", "up_to": "≤\u202f"}
+
+
+def figure_short(value: float, qualifier: str, lang: str, upper: float | None = None) -> str:
+    """A published figure in signs, for a narrow chart's bar ('≥ 26', '10–30'): the words
+    (``figure_in_words``) are in the hover text and the table beside the chart."""
+    num = i18n.number(value, lang, 0 if float(value).is_integer() else 1)
+    if upper is not None:
+        return f"{num}–{i18n.number(upper, lang, 0 if float(upper).is_integer() else 1)}"
+    return QUALIFIER_SIGNS.get(qualifier, "") + num
+
+
 def pair_ranges(figures: pd.DataFrame) -> pd.DataFrame:
     """Join range_min/range_max rows of the same indicator, source and period into one row."""
     if figures.empty:

@@ -368,3 +368,109 @@ def test_bands_and_lines_drawn_in_one_step_are_the_shapes_plotly_would_add():
         [],
     )
     assert ours.to_plotly_json()["layout"]["shapes"] == fig.to_plotly_json()["layout"]["shapes"]
+
+
+# -- narrow screens (issue 18) -------------------------------------------------------------------
+
+
+def test_a_theme_name_carries_the_width_the_chart_is_drawn_at():
+    assert charts.theme_of("screen").assumed_width == 950
+    assert charts.theme_of("screen:360").assumed_width == 360
+    assert charts.theme_of("screen:360").name == "screen"  # the same theme, laid out narrower
+    # a chart in a column is never laid out wider than the screen it is on
+    assert charts.theme_of("screen:360", width_hint=560).assumed_width == 360
+    assert charts.theme_of("screen", width_hint=560).assumed_width == 560
+    assert charts.theme_of("export:360").assumed_width == 1600  # a fixed-width image keeps its width
+    assert charts.theme_name("screen", None) == "screen" and charts.theme_name("screen", 720) == "screen:720"
+
+
+def test_a_narrow_chart_numbers_its_events_and_names_them_in_a_key_under_the_axis():
+    data = grid({(3, "detention"): 1, (9, "physical_assault"): 2})
+    fig = charts.monthly_bars(data, **TEXT, events=EVENTS, theme="screen:340")
+    # on the plot: numbers in order of start, each with its whole label in the hover
+    notes = [a for a in fig.layout.annotations if a.name == "event"]
+    assert [a.text for a in notes] == ["1", "2", "3"]
+    assert [a.hovertext for a in notes] == ["Elections", "War", "Martial law"]
+    # the key says what each number is, in the chart's language; a wide chart has none
+    assert annotations(fig, "event-key") == [
+        i18n.t("chart.event_key", "en", events="1 Elections · 2 War · 3 Martial law")
+    ]
+    assert annotations(charts.monthly_bars(data, **TEXT, events=EVENTS), "event-key") == []
+    ru = charts.monthly_bars(data, **TEXT, events=EVENTS, lang="ru", theme="screen:340")
+    assert "1 Выборы · 2 Война · 3 Военное положение" in annotations(ru, "event-key")[0].replace("<br>", " ")
+    # the key and the legend are under the x axis, the source line under them, all inside the figure
+    key = next(a for a in fig.layout.annotations if a.name == "event-key")
+    source = next(a for a in fig.layout.annotations if a.name == "source-line")
+    assert key.yanchor == "top" and key.yshift < 0 and source.yshift < key.yshift
+    assert fig.layout.legend.yanchor == "top" and fig.layout.legend.y < 0
+    assert -source.yshift <= fig.layout.margin.b
+
+
+def test_a_narrow_chart_wraps_its_title_caption_and_source_to_its_width():
+    long = dict(
+        title="Physical assaults on journalists by month and context of the assault",
+        caption="25 incidents · Jan – Dec 2020 · physical assaults · journalists and bloggers",
+        source="Source: Country Reports on Human Rights Practices for 2020; Azerbaijani media in 2020 · n = 25",
+    )
+    wide = charts.monthly_bars(grid({(3, "detention"): 1}), **long)
+    narrow = charts.monthly_bars(grid({(3, "detention"): 1}), **long, theme="screen:340")
+    lines = lambda text: text.count("<br>") + 1  # noqa: E731
+    assert lines(wide.layout.title.text) == 1 and lines(narrow.layout.title.text) >= 2
+    assert lines(annotations(narrow, "source-line")[0]) > lines(annotations(wide, "source-line")[0])
+    th = charts.theme_of("screen:340")
+    longest = max(len(x) for x in annotations(narrow, "source-line")[0].split("<br>"))
+    assert longest * (th.caption_size - 1) * 0.55 <= 340 - 40  # a line fits the chart
+
+
+def test_a_narrow_published_chart_writes_its_numbers_in_signs_and_keeps_the_words_in_the_hover():
+    data = pd.DataFrame(
+        dict(figure_id=["F-1"], label=["Assaults on journalists (Jan – Dec 2020)"], category=["physical_assault"],
+             value=[26.0], value_text=["at least 26 incidents"], documented=pd.array([32], dtype="Int64"),
+             documented_text=["32 incidents itemised here"], value_short=["≥\u202f26"], documented_short=["32"])
+    )  # fmt: skip
+    narrow = charts.documented_vs_published(data, **TEXT, theme="screen:340")
+    assert (list(narrow.data[0].text), list(narrow.data[1].text)) == (["≥\u202f26"], ["32"])
+    assert (list(narrow.data[0].hovertext), list(narrow.data[1].hovertext)) == (
+        ["at least 26 incidents"],
+        ["32 incidents itemised here"],
+    )
+    wide = charts.documented_vs_published(data, **TEXT)
+    assert list(wide.data[0].text) == ["at least 26 incidents"]
+
+
+def test_a_narrow_legend_is_one_entry_a_row_within_the_plot():
+    data = pd.DataFrame(
+        [dict(incident_id="B1", domain="a-very-long-domain-name-of-a-newspaper.az", start_possible=date(2020, 1, 1),
+              start_precision="year", start_certain=date(2020, 12, 31), end_confirmed=date(2020, 12, 31),
+              blocked_until=None, status_as_of=date(2020, 12, 31), open_ended=True)]
+    )  # fmt: skip
+    fig = charts.block_timeline(data, start=date(2020, 1, 1), end=date(2020, 12, 31), **TEXT, theme="screen:340")
+    assert fig.layout.legend.orientation == "v"
+    th = charts.theme_of("screen:340")
+    for t in fig.data:  # every name line fits beside the plot's left margin
+        assert all(len(x) * th.font_size * 0.62 + 45 <= 340 - fig.layout.margin.l for x in t.name.split("<br>"))
+    assert fig.layout.yaxis.automargin is False  # the margin is what the source line was placed for
+    assert all(len(x) <= charts.label_chars(th, 30) for x in fig.data[0].y[0].split("<br>"))
+
+
+def test_a_chart_that_grows_keeps_its_legend_just_above_the_plot():
+    rows = [
+        dict(incident_id=f"B{k}", domain=f"site{k}.az", start_possible=date(2020, 3, 1), start_precision="day",
+             start_certain=date(2020, 3, 1), end_confirmed=date(2020, 12, 31), blocked_until=None,
+             status_as_of=date(2020, 12, 31), open_ended=False)
+        for k in range(30)
+    ]  # fmt: skip
+    fig = charts.block_timeline(pd.DataFrame(rows), start=date(2020, 1, 1), end=date(2020, 12, 31), **TEXT)
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert plot > 600  # thirty rows: the figure grew after decorate() placed the legend
+    assert (fig.layout.legend.y - 1) * plot == pytest.approx(6, abs=0.5)  # 6 px above the plot, not 6 × the growth
+
+
+def test_month_labels_thin_out_on_a_narrow_chart_on_calendar_steps():
+    data = grid({(3, "detention"): 1})
+    wide = charts.monthly_bars(data, **TEXT)
+    narrow = charts.monthly_bars(data, **TEXT, theme="screen:340")
+    assert list(wide.layout.xaxis.tickvals) == list(range(12))
+    assert list(narrow.layout.xaxis.tickvals) == [0, 2, 4, 6, 8, 10]  # every other month, from January
+    assert narrow.layout.xaxis.ticktext[:2] == ("Jan 2020", "Mar 2020")
+    assert list(charts.monthly_bars(data, **TEXT, theme="projector").layout.xaxis.tickvals) == list(range(12))

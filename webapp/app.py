@@ -41,9 +41,30 @@ A11Y_CSS = f"""<style>
 </style>"""
 
 
+# Layout at any width (issue 18; docs/accessibility.md): rows of figure cards wrap — the overview's
+# key figures three to a row, two on a phone, a kind page's cards two to a row on a phone — where
+# Streamlit would put every column under the one before; the dashboard's name and the page
+# headings smaller on a phone, so the first figure is on the first screen.
+LAYOUT_CSS = """<style>
+[class*="st-key-pfd-cards-"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; flex-direction: row; row-gap: 0.75rem; }
+.st-key-pfd-cards-kpis [data-testid="stColumn"] {
+  flex: 0 0 calc((100% - (var(--pfd-per-row, 3) - 1) * 1rem) / var(--pfd-per-row, 3)) !important;
+  width: calc((100% - (var(--pfd-per-row, 3) - 1) * 1rem) / var(--pfd-per-row, 3)) !important; min-width: 0 !important; }
+@media (max-width: 640px) {
+  [class*="st-key-pfd-cards-"] [data-testid="stColumn"] {
+    flex: 0 0 calc(50% - 0.5rem) !important; width: calc(50% - 0.5rem) !important; min-width: 0 !important; }
+  [data-testid="stMain"] h1 { font-size: 1.55rem; line-height: 1.25; padding-bottom: 0.25rem; }
+  [data-testid="stMain"] h2 { font-size: 1.35rem; padding-top: 0.5rem; }
+  [data-testid="stMetricValue"] { font-size: 1.75rem; }
+  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+}
+</style>"""
+
+
 def accessibility_css() -> None:
-    """Page-wide CSS for contrast (call once per run, before the page)."""
-    st.html(A11Y_CSS)
+    """Page-wide CSS for contrast and for narrow screens (call once per run, before the page)."""
+    st.html(A11Y_CSS + LAYOUT_CSS)
 
 
 def build_id() -> str:
@@ -230,7 +251,90 @@ def presenting() -> bool:
 
 
 def theme() -> str:
-    return "projector" if presenting() else "screen"
+    """The charts' theme: the projector's in presentation mode, else the screen's laid out for
+    the width the page's charts really have (``viewport``)."""
+    from pressfreedom.charts import theme_name
+
+    return "projector" if presenting() else theme_name("screen", content_width())
+
+
+# -- the width the page is drawn at -----------------------------------------------------------
+# Charts lay out their labels, legends and event keys for a width (pressfreedom.charts.Theme).
+# The server does not know the window's width: a small script in the page measures the main
+# column and reports it, rounded down to a step, when it is narrower than the wide layout's
+# charts (a phone, a tablet, a projector at 1024 px with the filters open) and whenever it
+# changes (a phone turned, the sidebar opened). The page is then drawn again for that width.
+# A wide window reports nothing: no extra run on a laptop or a projector.
+VIEWPORT_KEY = "pfd_viewport"
+WIDE_PX = 940  # a chart this wide or wider: the screen theme's own layout (1400 px window, sidebar open)
+WIDTH_STEP = 20
+STACK_PX = 640  # Streamlit puts columns under each other in a window narrower than this
+COLUMN_GAP_PX = 16
+
+_VIEWPORT_JS = """
+export default function (component) {
+  const { setStateValue, data } = component;
+  const wide = data.wide, step = data.step, stack = data.stack, gap = data.gap;
+  let sent = data.known || '';
+  const measure = () => {
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    if (!main) return;
+    const cs = getComputedStyle(main);
+    const w = main.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    let value = '';
+    if (w > 0 && w < wide) {
+      const full = Math.max(step, Math.floor(w / step) * step);
+      const half = window.innerWidth < stack ? full : Math.max(step, Math.floor((w - gap) / 2 / step) * step);
+      value = full + ',' + half;
+    }
+    // what was measured; the server writes what it laid the charts out for (.pfd-width, tests wait for both to agree)
+    document.documentElement.dataset.pfdWidth = value;
+    if (value !== sent) { sent = value; setStateValue('width', value); }
+  };
+  let timer = null;
+  const later = () => { clearTimeout(timer); timer = setTimeout(measure, 150); };
+  measure();
+  const observer = new ResizeObserver(later);
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  if (main) observer.observe(main);
+  window.addEventListener('resize', later);
+  return () => { observer.disconnect(); window.removeEventListener('resize', later); clearTimeout(timer); };
+}
+"""
+_viewport_component = None
+
+
+def viewport() -> None:
+    """Mount the width reporter (once per run, from dashboard.py)."""
+    global _viewport_component
+    if _viewport_component is None:
+        _viewport_component = st.components.v2.component("pfd_viewport", js=_VIEWPORT_JS)
+    known = st.session_state.get(VIEWPORT_KEY) or ""
+    result = _viewport_component(
+        key=VIEWPORT_KEY + "_probe",
+        data=dict(known=known, wide=WIDE_PX, step=WIDTH_STEP, stack=STACK_PX, gap=COLUMN_GAP_PX),
+        on_width_change=lambda: None,
+        width="stretch",
+        height=0,
+    )
+    st.session_state[VIEWPORT_KEY] = known = str(getattr(result, "width", None) or "")
+    st.html(f'<span class="pfd-width" data-width="{known}"></span>')  # (digits and a comma only)
+
+
+def _widths() -> tuple[int | None, int | None]:
+    value = str(st.session_state.get(VIEWPORT_KEY) or "")
+    full, _, half = value.partition(",")
+    return (int(full) if full.isdigit() else None), (int(half) if half.isdigit() else None)
+
+
+def content_width() -> int | None:
+    """The width of a full-width chart on this viewer's screen (None: wide, the theme's own)."""
+    return _widths()[0]
+
+
+def half_width(default: int = 560) -> int:
+    """The width of a chart in one of two columns (the whole width where columns stack)."""
+    return _widths()[1] or default
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")

@@ -7,6 +7,8 @@ every bar or point shown can be opened into the incidents and sources behind it.
 
 from __future__ import annotations
 
+import zlib
+
 import streamlit as st
 
 from pressfreedom import i18n
@@ -55,25 +57,42 @@ def monthly_chart(fig, f: Filters, by: str, key: str) -> list[list]:
 HALF = 560  # expected width of a chart in one of two columns (wide layout)
 
 
+def half() -> int:
+    """The width of a chart in one of two columns on this screen (``HALF`` on a wide one)."""
+    return app.half_width(HALF)
+
+
 # -- KPIs -----------------------------------------------------------------------------------
 
 
 def figure_row(cards: list[KpiCard], columns: int | None = None) -> None:
-    """A kind page's bordered figure cards in one row (cards from ``pressfreedom.figures``)."""
-    for col, card in zip(st.columns(columns or len(cards)), cards, strict=False):
-        col.metric(card.label, card.value, help=card.help or None, border=True)
+    """A kind page's bordered figure cards in one row (cards from ``pressfreedom.figures``); on a
+    phone two to a row (``app.LAYOUT_CSS``, class ``pfd-cards``)."""
+    with st.container(key=f"pfd-cards-{zlib.crc32('|'.join(c.label for c in cards).encode())}"):
+        for col, card in zip(st.columns(columns or len(cards)), cards, strict=False):
+            col.metric(card.label, card.value, help=card.help or None, border=True)
 
 
-def kpi_cards(cards: list[KpiCard], per_row: int = 3, below=None) -> None:
+def kpi_cards(cards: list[KpiCard], per_row: int = 3, which=None, lang: str = "en") -> None:
     """The overview's metric cards (``figures.kpi_cards``), with the change against the previous
-    period where comparable. ``below(i, card)`` draws something under card ``i`` in its column
-    (the "which incidents?" button)."""
-    for row in range(0, len(cards), per_row):
-        for i, (col, card) in enumerate(zip(st.columns(per_row), cards[row : row + per_row], strict=False), start=row):
-            with col:
-                st.metric(card.label, card.value, delta=card.delta, delta_color="inverse", help=card.help, border=True)
-                if below is not None:
-                    below(i, card)
+    period where comparable: ``per_row`` to a row on a wide screen, two on a phone (one grid,
+    ``app.LAYOUT_CSS``). ``which(i, card)`` draws the incidents behind card ``i``: one
+    "Which incidents?" under the cards, in which the reader picks the number (not a button under
+    every card: on a phone that made twelve rows before the first chart)."""
+    with st.container(key="pfd-cards-kpis"):
+        for col, card in zip(st.columns(len(cards)), cards, strict=False):
+            col.metric(card.label, card.value, delta=card.delta, delta_color="inverse", help=card.help, border=True)
+    st.html(f"<style>.st-key-pfd-cards-kpis [data-testid='stColumn'] {{ --pfd-per-row: {int(per_row)}; }}</style>")
+    if which is None:
+        return
+    with st.popover(i18n.t("kpi.which", lang), width="content"):
+        i = st.radio(
+            i18n.t("kpi.which_pick", lang),
+            range(len(cards)),
+            format_func=lambda k: cards[k].label,
+            key="which-card",
+        )
+        which(i, cards[i])
 
 
 # -- published figures --------------------------------------------------------------------

@@ -49,6 +49,9 @@ ul.method li { margin-bottom: 6px; }
 footer { margin-top: 40px; border-top: 1px solid var(--rule); padding-top: 10px; color: var(--muted); font-size: 14px; }
 a { color: var(--accent); overflow-wrap: anywhere; }
 @media print { main { max-width: none; padding: 0; } h2 { page-break-after: avoid; } }
+@media (max-width: 640px) { main { padding: 16px 12px 32px; } h1 { font-size: 24px; } h2 { font-size: 20px; }
+  .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; } .kpi .value { font-size: 26px; }
+  table { display: block; overflow-x: auto; } }
 """
 
 
@@ -86,19 +89,65 @@ def _safe_url(url: str) -> str | None:
     return url if url.lower().startswith(("https://", "http://")) else None
 
 
+# The report is read on a phone too (issue 18). Each chart is laid out for three widths — its
+# labels, legend, event key and source line placed for that width by the same chart builder —
+# and the page draws the one that fits the chart's column, again when the window is resized or a
+# phone turned (``Plotly.react``; the widest is the one written into the page, for printing).
+VARIANTS = (("narrow", 330, 600), ("medium", 600, 950))  # (name, laid out for px, used below px)
+
+VARIANT_JS = """<script>
+window.pfdVariants = {};
+function pfdPick(id) {
+  const gd = document.getElementById(id), v = window.pfdVariants[id];
+  if (!gd || !v || !window.Plotly) return;
+  const w = gd.parentElement.clientWidth;
+  const name = w < %(narrow)d ? 'narrow' : w < %(medium)d ? 'medium' : 'wide';
+  if ((gd.dataset.variant || 'wide') === name) return;
+  gd.dataset.variant = name;
+  const h = v[name].layout.height;  // (the divs around the chart keep the first one's height)
+  if (h) { gd.style.height = h + 'px'; gd.parentElement.style.height = h + 'px'; }
+  Plotly.react(gd, v[name].data, v[name].layout, %(config)s);
+}
+let pfdTimer = null;
+window.addEventListener('resize', () => { clearTimeout(pfdTimer);
+  pfdTimer = setTimeout(() => Object.keys(window.pfdVariants).forEach(pfdPick), 150); });
+</script>"""
+
+
+def _plain(fig: go.Figure) -> dict:
+    """A figure as JSON-ready data and layout, with the report's interaction settings."""
+    out = fig.to_plotly_json()
+    out["layout"]["dragmode"] = False
+    return {"data": out["data"], "layout": out["layout"]}
+
+
 def _figures_html(figures: Iterable[KeyFigure]) -> str:
+    import json
+
+    from plotly.utils import PlotlyJSONEncoder
+
+    from pressfreedom.charts import theme_name
+
     parts = []
     for i, kf in enumerate(figures):
         fig = kf.fig.to_dict()  # a copy: the report's own interaction settings below
         fig["layout"]["dragmode"] = False
+        div_id = f"chart-{kf.key}"
         div = go.Figure(fig).to_html(
             full_html=False,
             include_plotlyjs=i == 0,  # plotly.js once, inline; the other charts reuse it
             include_mathjax=False,
             config=PLOTLY_CONFIG,
-            div_id=f"chart-{kf.key}",
+            div_id=div_id,
             default_width="100%",
         )
+        if i == 0:
+            div += VARIANT_JS % dict(narrow=VARIANTS[0][2], medium=VARIANTS[1][2], config=json.dumps(PLOTLY_CONFIG))
+        base = kf.theme.partition(":")[0]
+        variants = {"wide": _plain(kf.fig)}
+        variants.update({name: _plain(kf.themed(theme_name(base, px)).fig) for name, px, _below in VARIANTS})
+        data = json.dumps(variants, cls=PlotlyJSONEncoder).replace("</", "<\\/")  # (never ends the script)
+        div += f"<script>window.pfdVariants[{json.dumps(div_id)}] = {data}; pfdPick({json.dumps(div_id)});</script>"
         parts.append(f'<figure id="fig-{esc(kf.key)}" aria-label="{esc(kf.title)}">{div}</figure>')
         if kf.note:
             parts.append(f'<p class="note">{esc(kf.note)}</p>')
