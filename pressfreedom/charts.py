@@ -465,42 +465,14 @@ def decorate(
     if below_px:  # under the x axis's labels, above the key and the source line
         fig.update_layout(legend=dict(yanchor="top", y=-(axis_px - 4) / plot_px))
     if key_lines:
-        fig.add_annotation(
-            text="<br>".join(_esc(x) for x in key_lines),
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            xshift=-(left - 12),
-            yshift=-(axis_px + below_px),
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            font=dict(size=src_size, color="#6b4800"),
-            name="event-key",
-        )
+        _bottom_note(fig, key_lines, left, -(axis_px + below_px), "top", src_size, "#6b4800", "event-key")
     if legend_right:  # a column beside the plot, from the top of the event lanes down
         fig.update_layout(
             legend=dict(orientation="v", x=1.0, xanchor="left", xref="paper", yanchor="top", y=1 + extra_top / plot_px)
         )
     if th.width:
         fig.update_layout(width=th.width)
-    fig.add_annotation(
-        text="<br>".join(_esc(x) for x in src_lines),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xshift=-(left - 12),
-        yshift=-(bottom - pad),
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        align="left",
-        font=dict(size=src_size, color="#444444"),
-        name="source-line",
-    )
+    _bottom_note(fig, src_lines, left, -(bottom - pad), "bottom", src_size, "#444444", "source-line")
     fig.update_xaxes(tickfont=dict(size=th.tick_size), gridcolor=th.grid, linecolor="#888")
     fig.update_yaxes(tickfont=dict(size=th.tick_size), gridcolor=th.grid, zerolinecolor="#888")
     if fixed:
@@ -509,6 +481,26 @@ def decorate(
         fig.update_xaxes(fixedrange=True)
         fig.update_yaxes(fixedrange=True)
     return fig
+
+
+def _bottom_note(fig: go.Figure, lines: list[str], left: int, yshift: float, anchor: str, size: int, color: str,
+                 name: str) -> None:  # fmt: skip
+    """Text under the plot from the figure's left edge (the source line, a narrow chart's event key)."""
+    fig.add_annotation(
+        text="<br>".join(_esc(x) for x in lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xshift=-(left - 12),
+        yshift=yshift,
+        xanchor="left",
+        yanchor=anchor,
+        showarrow=False,
+        align="left",
+        font=dict(size=size, color=color),
+        name=name,
+    )
 
 
 def set_height(fig: go.Figure, height: float) -> None:
