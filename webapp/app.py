@@ -50,13 +50,16 @@ LAYOUT_CSS = """<style>
 .st-key-pfd-cards-kpis [data-testid="stColumn"] {
   flex: 0 0 calc((100% - (var(--pfd-per-row, 3) - 1) * 1rem) / var(--pfd-per-row, 3)) !important;
   width: calc((100% - (var(--pfd-per-row, 3) - 1) * 1rem) / var(--pfd-per-row, 3)) !important; min-width: 0 !important; }
+/* a card's label wraps (whole words) instead of ending in "…" */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; word-break: normal !important; overflow-wrap: break-word !important; }
 @media (max-width: 640px) {
   [class*="st-key-pfd-cards-"] [data-testid="stColumn"] {
     flex: 0 0 calc(50% - 0.5rem) !important; width: calc(50% - 0.5rem) !important; min-width: 0 !important; }
   [data-testid="stMain"] h1 { font-size: 1.55rem; line-height: 1.25; padding-bottom: 0.25rem; }
   [data-testid="stMain"] h2 { font-size: 1.35rem; padding-top: 0.5rem; }
   [data-testid="stMetricValue"] { font-size: 1.75rem; }
-  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+  [data-testid="stMetricLabel"] p { font-size: 0.8rem !important; }
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 }
 </style>"""
