@@ -175,6 +175,57 @@ def test_methodology_renders_the_declared_rules_and_offers_downloads(open_app):
     assert labels[3:] == [i18n.t("export.report", "en"), *deck]
 
 
+@pytest.fixture
+def deferred(monkeypatch) -> dict:
+    """The callables of the download buttons built on click, by file name (call one to get the file
+    a click would give)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, fn, mimetype, coordinates, file_name=None, **kwargs):
+        found[file_name] = fn
+        return original(self, fn, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return found
+
+
+GENERATED = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+def test_methodology_fetches_the_whole_dataset_only_on_click(open_app, fixture_build, deferred, monkeypatch):
+    """A visit counts the rows and names the sources in SQL; the full downloads still hold every
+    incident, with the same "about" line as when the page fetched them all (issue 17)."""
+    import io
+
+    from pressfreedom import downloads, figures
+    from pressfreedom.config import load_config
+
+    fetched = []
+    original = Query.all_incidents
+    monkeypatch.setattr(Query, "all_incidents", lambda self, f=None: fetched.append(1) or original(self, f))
+    at = open_app()
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception, at.exception
+    assert fetched == []  # nothing but counts on a visit
+    q = Query(fixture_build)
+    everything = q.all_incidents()
+    frame = downloads.incident_frame(everything)
+    lines = downloads.about_lines(
+        None, load_config(), q.manifest, rows=len(frame), sources=figures.cited_sources(everything), lang="en"
+    )
+    expected = downloads.csv_bytes(frame, lines).decode("utf-8")
+    fetched.clear()
+    got = deferred["aze-press-freedom_incidents_all.csv"]().decode("utf-8")
+    assert fetched == [1]
+    assert GENERATED.sub("", got) == GENERATED.sub("", expected)
+    assert len(everything) > 1 and len(pd.read_csv(io.StringIO(got.lstrip("\ufeff")), skiprows=1)) == len(everything)
+    sheets = pd.read_excel(io.BytesIO(deferred["aze-press-freedom_dataset_all.xlsx"]()), sheet_name=None)
+    assert len(sheets[i18n.t("download.sheet_incidents", "en")]) == len(everything)
+
+
 # -- drill-down helpers (the browser check is in the report's screenshots) ----------------------------
 
 LIST = pd.DataFrame(
