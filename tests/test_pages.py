@@ -226,6 +226,35 @@ def test_methodology_fetches_the_whole_dataset_only_on_click(open_app, fixture_b
     assert len(sheets[i18n.t("download.sheet_incidents", "en")]) == len(everything)
 
 
+def test_an_incident_list_builds_its_downloads_on_click_only(open_app, fixture_build, deferred, monkeypatch):
+    """The list's download frame and "about" lines are made when a button is clicked, not on every
+    run (issue 17); the files hold the whole list, as before."""
+    import io
+
+    from pressfreedom import downloads, figures
+    from pressfreedom.config import load_config
+
+    built = []
+    original = downloads.incident_frame
+    monkeypatch.setattr(downloads, "incident_frame", lambda df: built.append(len(df)) or original(df))
+    at = open_app(STATES["full"])
+    assert not at.exception, at.exception
+    assert built == []  # nothing walked the list for its downloads
+    f = at.session_state["pfd_filters"]
+    q = Query(fixture_build)
+    rows = q.incidents(f)
+    lines = downloads.about_lines(
+        f, load_config(), q.manifest, rows=len(rows), sources=figures.cited_sources(rows), lang="en"
+    )
+    expected = downloads.csv_bytes(original(rows), lines).decode("utf-8")
+    name = downloads.file_name(load_config(), f, "incidents", "")
+    got = deferred[name + "csv"]().decode("utf-8")
+    assert built == [len(rows)] and len(rows) > 1
+    assert GENERATED.sub("", got) == GENERATED.sub("", expected)
+    sheets = pd.read_excel(io.BytesIO(deferred[name + "xlsx"]()), sheet_name=None)
+    assert len(sheets[i18n.t("download.sheet_incidents", "en")]) == len(rows)
+
+
 # -- drill-down helpers (the browser check is in the report's screenshots) ----------------------------
 
 LIST = pd.DataFrame(
