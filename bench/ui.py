@@ -170,7 +170,8 @@ def dashboard_pages() -> list[tuple[str, str]]:
     from pressfreedom import i18n
 
     text = DASHBOARD_SCRIPT.read_text(encoding="utf-8")
-    found = re.findall(r'\(\s*"pages/(\w+)\.py",\s*"(page\.\w+)",\s*\w+,\s*(True|False)\s*\)', text)
+    listed = text.split("\nPAGES = [", 1)[1].split("\n]", 1)[0]  # (not the monitors' page, appended with PFD_MONITOR=1)
+    found = re.findall(r'\(\s*"pages/(\w+)\.py",\s*"(page\.\w+)",\s*\w+,\s*(True|False)\s*\)', listed)
     urls = dict(re.findall(r'"pages/(\w+)\.py":\s*"(\w+)"', text.split("URL_PATHS", 1)[1].split("\n", 1)[0]))
     pages = [("" if default == "True" else urls.get(stem, stem), i18n.t(key, "en")) for stem, key, default in found]
     if not pages:

@@ -122,9 +122,9 @@ if m["warnings"]:
 # 5. full downloads: the whole dataset (filters do not apply)
 st.subheader(i18n.t("method.downloads_title", lg))
 st.caption(i18n.t("method.downloads_note", lg))
-everything = app.data("all_incidents", f)
-frame = downloads.incident_frame(everything)
-lines = downloads.about_lines(None, config, q.manifest, rows=len(frame), sources=app.source_names(everything), lang=lg)
+# the rows and the sources cited, counted in SQL; the incidents themselves are fetched on click only
+digest = app.data("all_incidents_digest", f)
+lines = downloads.about_lines(None, config, q.manifest, rows=digest["rows"], sources=digest["sources"], lang=lg)
 REFERENCE = ("sources", "people", "published_figures", "events")
 incident_sheet, about_sheet = i18n.t("download.sheet_incidents", lg), i18n.t("download.sheet_about", lg)
 parquet = [
@@ -132,8 +132,14 @@ parquet = [
 ]
 
 
+def incidents_csv() -> bytes:
+    """Built on click only (in Streamlit's download thread): every incident."""
+    return downloads.csv_bytes(downloads.incident_frame(q.all_incidents()), lines)
+
+
 def workbook() -> bytes:
     """Built on click only (in Streamlit's download thread): the incidents and every reference table."""
+    frame = downloads.incident_frame(q.all_incidents())
     sheets = {incident_sheet: frame, **{name: q.table(name) for name in REFERENCE}}
     return downloads.xlsx_bytes(sheets, lines, about_name=about_sheet)
 
@@ -141,7 +147,7 @@ def workbook() -> bytes:
 d1, d2, d3 = st.columns(3)
 d1.download_button(
     i18n.t("method.download_csv", lg),
-    data=lambda: downloads.csv_bytes(frame, lines),
+    data=incidents_csv,
     file_name=downloads.file_name(config, None, "incidents", "csv"),
     mime="text/csv",
     on_click="ignore",

@@ -52,3 +52,15 @@ def test_bench_ui_prints_every_figure_as_json():
         assert isinstance(result["ratios"][name], float) and result["ratios"][name] > 0, name
     assert len(result["load_average_1m"]["samples"]) == 2
     assert result["machine"]["chromium"] and result["machine"]["nproc"] >= 1
+
+
+def test_the_bench_switches_between_the_pages_every_viewer_has():
+    """The pages a viewer's sidebar lists (dashboard.py's PAGES), not the monitors' "Check a file" page
+    that only PFD_MONITOR=1 adds: the bench cannot click a link the server does not show."""
+    from bench.ui import dashboard_pages
+    from pressfreedom import i18n
+
+    titles = [title for _url, title in dashboard_pages()]
+    assert titles[0] == i18n.t("page.overview", "en")
+    assert i18n.t("page.methodology", "en") in titles
+    assert i18n.t("page.check_file", "en") not in titles

@@ -54,3 +54,18 @@ def test_no_data_shows_a_message_without_a_local_path(tmp_path, monkeypatch):
 def test_viewers_never_see_error_details():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_no_full_collection_after_every_run():
+    """``runner.postScriptGC = false`` (issue 17, docs/performance.md): a real Streamlit option (a
+    misspelt one is ignored without a word) and read as False from the project's config."""
+    from streamlit import config as st_config
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
+    assert "runner.postScriptGC" in st_config._config_options_template
+    st_config.get_config_options(force_reparse=True, options_from_flags={})
+    try:
+        assert st_config.get_option("runner.postScriptGC") is False
+    finally:
+        st_config.get_config_options(force_reparse=True)

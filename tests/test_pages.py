@@ -175,6 +175,86 @@ def test_methodology_renders_the_declared_rules_and_offers_downloads(open_app):
     assert labels[3:] == [i18n.t("export.report", "en"), *deck]
 
 
+@pytest.fixture
+def deferred(monkeypatch) -> dict:
+    """The callables of the download buttons built on click, by file name (call one to get the file
+    a click would give)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, fn, mimetype, coordinates, file_name=None, **kwargs):
+        found[file_name] = fn
+        return original(self, fn, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return found
+
+
+GENERATED = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+def test_methodology_fetches_the_whole_dataset_only_on_click(open_app, fixture_build, deferred, monkeypatch):
+    """A visit counts the rows and names the sources in SQL; the full downloads still hold every
+    incident, with the same "about" line as when the page fetched them all (issue 17)."""
+    import io
+
+    from pressfreedom import downloads, figures
+    from pressfreedom.config import load_config
+
+    fetched = []
+    original = Query.all_incidents
+    monkeypatch.setattr(Query, "all_incidents", lambda self, f=None: fetched.append(1) or original(self, f))
+    at = open_app()
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception, at.exception
+    assert fetched == []  # nothing but counts on a visit
+    q = Query(fixture_build)
+    everything = q.all_incidents()
+    frame = downloads.incident_frame(everything)
+    lines = downloads.about_lines(
+        None, load_config(), q.manifest, rows=len(frame), sources=figures.cited_sources(everything), lang="en"
+    )
+    expected = downloads.csv_bytes(frame, lines).decode("utf-8")
+    fetched.clear()
+    got = deferred["aze-press-freedom_incidents_all.csv"]().decode("utf-8")
+    assert fetched == [1]
+    assert GENERATED.sub("", got) == GENERATED.sub("", expected)
+    assert len(everything) > 1 and len(pd.read_csv(io.StringIO(got.lstrip("\ufeff")), skiprows=1)) == len(everything)
+    sheets = pd.read_excel(io.BytesIO(deferred["aze-press-freedom_dataset_all.xlsx"]()), sheet_name=None)
+    assert len(sheets[i18n.t("download.sheet_incidents", "en")]) == len(everything)
+
+
+def test_an_incident_list_builds_its_downloads_on_click_only(open_app, fixture_build, deferred, monkeypatch):
+    """The list's download frame and "about" lines are made when a button is clicked, not on every
+    run (issue 17); the files hold the whole list, as before."""
+    import io
+
+    from pressfreedom import downloads, figures
+    from pressfreedom.config import load_config
+
+    built = []
+    original = downloads.incident_frame
+    monkeypatch.setattr(downloads, "incident_frame", lambda df: built.append(len(df)) or original(df))
+    at = open_app(STATES["full"])
+    assert not at.exception, at.exception
+    assert built == []  # nothing walked the list for its downloads
+    f = at.session_state["pfd_filters"]
+    q = Query(fixture_build)
+    rows = q.incidents(f)
+    lines = downloads.about_lines(
+        f, load_config(), q.manifest, rows=len(rows), sources=figures.cited_sources(rows), lang="en"
+    )
+    expected = downloads.csv_bytes(original(rows), lines).decode("utf-8")
+    name = downloads.file_name(load_config(), f, "incidents", "")
+    got = deferred[name + "csv"]().decode("utf-8")
+    assert built == [len(rows)] and len(rows) > 1
+    assert GENERATED.sub("", got) == GENERATED.sub("", expected)
+    sheets = pd.read_excel(io.BytesIO(deferred[name + "xlsx"]()), sheet_name=None)
+    assert len(sheets[i18n.t("download.sheet_incidents", "en")]) == len(rows)
+
+
 # -- drill-down helpers (the browser check is in the report's screenshots) ----------------------------
 
 LIST = pd.DataFrame(

@@ -1026,3 +1026,22 @@ def test_coverage_levels_from_the_sources_declarations(tmp_path):
     assert levels[2014] == "partial" and levels[2016] == "none" and levels[2020] == "full" and levels[2022] == "partial"
     k = q.kpis(Filters(start=date(2022, 1, 1), end=date(2022, 12, 31)))
     assert k["coverage"]["detention"] == "partial" and k["coverage"]["physical_assault"] == "none"
+
+
+@pytest.mark.parametrize("which", ["rules_build", "fixture_build", "shipped_build", "synthetic_build"])
+def test_digests_count_and_name_the_sources_of_the_lists_they_stand_for(which, request):
+    """A download's "about" lines (rows, sources) counted in SQL (``incidents_digest``,
+    ``all_incidents_digest``) say what the lists themselves give: their length and
+    ``figures.cited_sources`` — the same titles in the same order of first citation."""
+    q = Query(request.getfixturevalue(which))
+    everything = q.all_incidents()
+    assert q.all_incidents_digest() == {"rows": len(everything), "sources": figures.cited_sources(everything)}
+    cited = 0
+    for f in random_states(q, seed=sum(map(ord, which)) + 3, count=12) + [q.default_filters()]:
+        rows = q.incidents(f)
+        assert q.incidents_digest(f) == {"rows": len(rows), "sources": figures.cited_sources(rows)}, f
+        cited += len(figures.cited_sources(rows)) > 1
+        kind = "i.category = ?"
+        rows = q.incidents(f, kind, ["detention"])
+        assert q.incidents_digest(f, kind, ["detention"]) == {"rows": len(rows), "sources": figures.cited_sources(rows)}
+    assert cited or which == "rules_build"  # the order of first citation is really compared

@@ -589,20 +589,30 @@ def download_buttons(
 ) -> None:
     """CSV and XLSX of an incident list, each stating its filter (see ``pressfreedom.downloads``).
 
-    The files are built only when a button is clicked (callables), not on every rerun.
+    The files — the download frame and its "about" lines (row count, cited sources) included — are
+    built only when a button is clicked (callables), not on every rerun: the list's every row is
+    walked then only (issue 17).
     """
     q = get_query()
     config = load_config()
     lg = f.lang if f is not None else lang()
-    frame = downloads.incident_frame(incidents)
-    lines = downloads.about_lines(
-        f, config, q.manifest, rows=len(frame), sources=source_names(incidents), lang=lg, content=content
-    )
     sheet, about = t("download.sheet_incidents"), t("download.sheet_about")
+
+    def frame_and_lines() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+        frame = downloads.incident_frame(incidents)
+        lines = downloads.about_lines(
+            f, config, q.manifest, rows=len(frame), sources=source_names(incidents), lang=lg, content=content
+        )
+        return frame, lines
+
+    def workbook() -> bytes:
+        frame, lines = frame_and_lines()
+        return downloads.xlsx_bytes({sheet: frame}, lines, about_name=about)
+
     c1, c2 = st.columns(2)
     c1.download_button(
         t("download.csv_button"),
-        data=lambda: downloads.csv_bytes(frame, lines),
+        data=lambda: downloads.csv_bytes(*frame_and_lines()),
         file_name=downloads.file_name(config, f, stem, "csv"),
         mime="text/csv",
         key=f"csv-{key}",
@@ -611,7 +621,7 @@ def download_buttons(
     )
     c2.download_button(
         t("download.xlsx_button"),
-        data=lambda: downloads.xlsx_bytes({sheet: frame}, lines, about_name=about),
+        data=workbook,
         file_name=downloads.file_name(config, f, stem, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{key}",

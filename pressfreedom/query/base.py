@@ -261,6 +261,39 @@ class QueryBase:
         """Every incident of the build with its details (the full download; filters do not apply)."""
         return self.df(self._detail_sql("TRUE", "i.date, i.incident_id"))
 
+    def _digest(self, where: str, params: list, order: str) -> dict:
+        """How many incidents meet ``where`` and the titles of the sources they cite, in order of
+        first citation down the list sorted by ``order`` — what ``figures.cited_sources`` finds in
+        ``_detail_sql``'s rows — without fetching the rows (a download's "about" lines)."""
+        n = int(self.rows(f"SELECT count(*) FROM incidents i WHERE {where}", params)[0][0])
+        titles = self.rows(
+            f"""
+            WITH cited AS (
+              SELECT s.title, row_number() OVER (ORDER BY {order}, i.k) AS pos
+              FROM (SELECT i.date, i.incident_id, unnest(i.source_ids) AS sid,
+                           generate_subscripts(i.source_ids, 1) AS k
+                    FROM incidents i WHERE {where}) i
+              JOIN sources s ON s.source_id = i.sid
+              WHERE s.title IS NOT NULL AND s.title <> ''
+            )
+            SELECT title FROM cited GROUP BY title ORDER BY min(pos)
+            """,
+            params,
+        )
+        return {"rows": n, "sources": [t for (t,) in titles]}
+
+    def all_incidents_digest(self, f: Filters | None = None) -> dict:
+        """``all_incidents``' row count and cited sources (``rows``, ``sources``), counted in SQL."""
+        return self._digest("TRUE", [], "i.date, i.incident_id")
+
+    def incidents_digest(self, f: Filters, extra_where: str = "", extra_params: list | None = None) -> dict:
+        """``incidents``' row count and cited sources (``rows``, ``sources``), counted in SQL."""
+        where, params = f.where("i")
+        if extra_where:
+            where += f" AND ({extra_where})"
+            params += extra_params or []
+        return self._digest(where, params, "i.date DESC, i.incident_id")
+
     def incidents_by_id(self, f: Filters, ids: tuple[str, ...]) -> pd.DataFrame:
         """Given incidents whatever the filters (blocks begun before the period, figures' items)."""
         if not ids:
