@@ -492,3 +492,23 @@ def test_the_context_page_without_ooni_data_says_what_is_missing_without_an_empt
     assert "ooni" not in chart_keys(at)
     said = [i.value for i in at.info]
     assert any(i18n.t("context_chart.ooni_empty", "en") in x for x in said), said
+
+
+def test_the_overview_builds_no_incident_table_for_its_cards_while_which_incidents_is_closed(open_app):
+    """'Which incidents?' is one popover whose table is built only while it is open (issue 17):
+    a run with it closed lists no incident behind any card. The figure to list is picked inside."""
+    at = open_app(STATES["full"])
+
+    def walk(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    popovers = [n for n in walk(at.main) if getattr(n, "type", "") == "popover"]
+    assert len(popovers) == 1, f"{len(popovers)} popovers on the overview"
+    inside = [n for n in walk(popovers[0]) if getattr(n, "type", "") == "dataframe"]
+    assert inside == [], f"{len(inside)} incident table(s) built in the closed popover"
+    assert len(at.get("dataframe")) >= 1  # (the page's own lists are there: the walk sees dataframes)
+    radios = [r for r in at.radio if r.label == i18n.t("kpi.which_pick", "en")]
+    assert len(radios) == 1 and len(radios[0].options) == 6, [r.label for r in at.radio]
+    assert i18n.t("kpi.which", "en") not in [b.label for b in at.button]  # not a button under each card

@@ -85,14 +85,18 @@ def kpi_cards(cards: list[KpiCard], per_row: int = 3, which=None, lang: str = "e
     st.html(f"<style>.st-key-pfd-cards-kpis [data-testid='stColumn'] {{ --pfd-per-row: {int(per_row)}; }}</style>")
     if which is None:
         return
-    with st.popover(i18n.t("kpi.which", lang), width="content"):
+    # its table is built only while it is open (opening it reruns the page): a closed popover
+    # costs the run nothing (issue 17: six tables were built and sent on every run)
+    popover = st.popover(i18n.t("kpi.which", lang), width="content", key="which-open", on_change="rerun")
+    with popover:
         i = st.radio(
             i18n.t("kpi.which_pick", lang),
             range(len(cards)),
             format_func=lambda k: cards[k].label,
             key="which-card",
         )
-        which(i, cards[i])
+        if popover.open:
+            which(i, cards[i])
 
 
 # -- published figures --------------------------------------------------------------------
