@@ -452,7 +452,12 @@ def test_a_long_incident_list_shows_its_newest_rows_and_says_so(open_app, fixtur
     assert list(lists[-1]["ID"]) == list(newest["incident_id"][:3])  # the page's list: the newest three
     said = [c.value for c in at.caption]
     assert i18n.t("list.first", "en", count=len(newest), shown="3") in said
-    assert i18n.t("list.first_only", "en", count=len(newest), shown="3") in said  # the "all incidents" card
+    # "Which incidents?" opened (its table is built only while open), on its first figure: all incidents
+    at.session_state["which-open"] = True
+    at.run()
+    said = [c.value for c in at.caption]
+    assert i18n.t("list.first_only", "en", count=len(newest), shown="3") in said
+    assert all(len(d.value) <= 3 for d in at.dataframe if "ID" in d.value.columns)
 
 
 def test_the_build_line_shows_no_markdown_asterisks(open_app):
@@ -512,3 +517,7 @@ def test_the_overview_builds_no_incident_table_for_its_cards_while_which_inciden
     radios = [r for r in at.radio if r.label == i18n.t("kpi.which_pick", "en")]
     assert len(radios) == 1 and len(radios[0].options) == 6, [r.label for r in at.radio]
     assert i18n.t("kpi.which", "en") not in [b.label for b in at.button]  # not a button under each card
+    at.session_state["which-open"] = True  # opened: the chosen figure's incidents, in one table
+    at.run()
+    popover = next(n for n in walk(at.main) if getattr(n, "type", "") == "popover")
+    assert len([n for n in walk(popover) if getattr(n, "type", "") == "dataframe"]) == 1
