@@ -34,19 +34,19 @@ import os
 import platform
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from tools.concurrency import AppServer
+
 ROOT = Path(__file__).resolve().parents[1]
+
 REFERENCE_SCRIPT = ROOT / "bench" / "reference_app" / "app.py"
 DASHBOARD_SCRIPT = ROOT / "dashboard.py"
 ARTIFACTS = ROOT / "test-artifacts" / "bench-ui"
@@ -186,79 +186,20 @@ def dashboard_spec(processed_dir: Path, only: list[str] | None = None) -> AppSpe
     return AppSpec("dashboard", DASHBOARD_SCRIPT, pages, processed_dir, first_header=dashboard_pages()[0][1])
 
 
-class Server:
-    """``streamlit run <script>`` on 127.0.0.1:<free port>, in its own process group, stopped by its PID."""
+class Server(AppServer):
+    """An app of the bench (``AppSpec``) served by ``tools.concurrency.AppServer``: the same start,
+    health polling and stop by process group, polled every 25 ms (the cold start is timed)."""
 
     def __init__(self, spec: AppSpec, log_path: Path, launcher: list[str] | None = None):
-        from tools.concurrency import free_port
-
+        super().__init__(
+            spec.processed_dir,
+            log_path,
+            script=str(spec.script.relative_to(ROOT)),
+            launcher=launcher,  # e.g. a script that wraps streamlit (profiling)
+            poll=0.025,
+            name=spec.name,
+        )
         self.spec = spec
-        self.launcher = launcher or ["-m", "streamlit"]  # e.g. a script that wraps streamlit (profiling)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.proc: subprocess.Popen | None = None
-        self.started_at = 0.0  # time.time() just before the process was created
-        self.ready_at = 0.0  # time.time() when /_stcore/health first answered "ok"
-
-    def start(self, timeout: float) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        if self.spec.processed_dir is not None:
-            env["PFD_PROCESSED_DIR"] = str(self.spec.processed_dir)
-        cmd = [
-            sys.executable,
-            *self.launcher,
-            "run",
-            str(self.spec.script.relative_to(ROOT)),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(self.port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ]
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "wb") as log:
-            self.started_at = time.time()
-            self.proc = subprocess.Popen(
-                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"{self.spec.name}: streamlit exited with {self.proc.returncode}:\n{self.log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as r:
-                    if r.read().decode().strip() == "ok":
-                        self.ready_at = time.time()
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
-            time.sleep(0.025)  # a server that is starting: nothing to wait on but its port
-        raise RuntimeError(f"{self.spec.name}: no answer from /_stcore/health within {timeout:.0f} s")
-
-    def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # the process group created for it (start_new_session)
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-
-    def log_tail(self, n: int = 3000) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-n:]
-        except OSError:
-            return "(no log)"
 
 
 # -- one app in one repeat -------------------------------------------------------------------------

@@ -63,28 +63,44 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run dashboard.py`` on 127.0.0.1:<free port>, reading ``processed_dir``.
+    """``streamlit run <script>`` (the dashboard by default) on 127.0.0.1:<free port>, reading
+    ``processed_dir``; also the browser bench's servers (``bench.ui.Server``).
 
     Started in its own process group and stopped by its PID (the whole group), never by name.
+    ``launcher``: what runs streamlit (``-m streamlit``, or a wrapping script that profiles it);
+    ``poll``: seconds between health checks while it starts; ``started_at`` / ``ready_at``: the
+    wall-clock times before the process was created and when ``/_stcore/health`` first said ok.
     """
 
-    def __init__(self, processed_dir: Path | None = None, log_path: Path | None = None, port: int | None = None):
+    def __init__(
+        self,
+        processed_dir: Path | None = None,
+        log_path: Path | None = None,
+        port: int | None = None,
+        *,
+        script: str = "dashboard.py",
+        launcher: list[str] | None = None,
+        poll: float = 0.2,
+        name: str = "streamlit",
+    ):
         self.processed_dir = processed_dir
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or Path(tempfile.mkstemp(prefix="pfd-streamlit-", suffix=".log")[1])
         self.proc: subprocess.Popen | None = None
+        self.script, self.launcher, self.poll, self.name = script, launcher or ["-m", "streamlit"], poll, name
+        self.started_at = 0.0
+        self.ready_at = 0.0
 
     def start(self, timeout: float = 90.0) -> str:
-        env = dict(os.environ)
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
         if self.processed_dir is not None:
             env["PFD_PROCESSED_DIR"] = str(self.processed_dir)
         cmd = [
             sys.executable,
-            "-m",
-            "streamlit",
+            *self.launcher,
             "run",
-            "dashboard.py",
+            self.script,
             "--server.headless",
             "true",
             "--server.port",
@@ -94,8 +110,10 @@ class AppServer:
             "--browser.gatherUsageStats",
             "false",
         ]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the child's lifetime
         try:
+            self.started_at = time.time()
             self.proc = subprocess.Popen(
                 cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
@@ -104,16 +122,17 @@ class AppServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(f"{self.name}: streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
                     if r.read().decode().strip() == "ok":
+                        self.ready_at = time.time()
                         return self.url
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 pass
-            time.sleep(0.2)  # polling a server that is starting: there is nothing to wait on
+            time.sleep(self.poll)  # polling a server that is starting: there is nothing to wait on
         self.stop()
-        raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout:.0f} s:\n{self.log_tail()}")
+        raise RuntimeError(f"{self.name}: no answer from /_stcore/health within {timeout:.0f} s:\n{self.log_tail()}")
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
