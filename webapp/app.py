@@ -48,8 +48,7 @@ A11Y_CSS = f"""<style>
 LAYOUT_CSS = """<style>
 [class*="st-key-pfd-cards-"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; flex-direction: row; row-gap: 0.75rem; }
 .st-key-pfd-cards-kpis [data-testid="stColumn"] {
-  flex: 0 0 calc((100% - (var(--pfd-per-row, 3) - 1) * 1rem) / var(--pfd-per-row, 3)) !important;
-  width: calc((100% - (var(--pfd-per-row, 3) - 1) * 1rem) / var(--pfd-per-row, 3)) !important; min-width: 0 !important; }
+  flex: 0 0 calc((100% - 2rem) / 3) !important; width: calc((100% - 2rem) / 3) !important; min-width: 0 !important; }
 /* a card's label wraps (whole words) instead of ending in "…" */
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; word-break: normal !important; overflow-wrap: break-word !important; }

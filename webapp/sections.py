@@ -73,16 +73,15 @@ def figure_row(cards: list[KpiCard], columns: int | None = None) -> None:
             col.metric(card.label, card.value, help=card.help or None, border=True)
 
 
-def kpi_cards(cards: list[KpiCard], per_row: int = 3, which=None, lang: str = "en") -> None:
+def kpi_cards(cards: list[KpiCard], which=None, lang: str = "en") -> None:
     """The overview's metric cards (``figures.kpi_cards``), with the change against the previous
-    period where comparable: ``per_row`` to a row on a wide screen, two on a phone (one grid,
+    period where comparable: three to a row on a wide screen, two on a phone (one grid,
     ``app.LAYOUT_CSS``). ``which(i, card)`` draws the incidents behind card ``i``: one
     "Which incidents?" under the cards, in which the reader picks the number (not a button under
     every card: on a phone that made twelve rows before the first chart)."""
     with st.container(key="pfd-cards-kpis"):
         for col, card in zip(st.columns(len(cards)), cards, strict=False):
             col.metric(card.label, card.value, delta=card.delta, delta_color="inverse", help=card.help, border=True)
-    st.html(f"<style>.st-key-pfd-cards-kpis [data-testid='stColumn'] {{ --pfd-per-row: {int(per_row)}; }}</style>")
     if which is None:
         return
     # its table is built only while it is open (opening it reruns the page): a closed popover
