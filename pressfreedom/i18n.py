@@ -20,7 +20,7 @@ import numbers
 import tomllib
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_interval
@@ -209,12 +209,14 @@ def in_sentence(label: str, lang: str = DEFAULT_LANG) -> str:
 # -- dates --------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)  # (a pure function of its arguments; a ten-year page asks for the same months often)
 def month_label(d: date, lang: str = DEFAULT_LANG, long: bool = False) -> str:
     """Stand-alone month name + year ("February 2020", "Февраль 2020", "Fevral 2020", "İyun 2020")."""
     lang = norm_lang(lang)
     return capitalised(format_date(d, "LLLL y" if long else "LLL y", locale=lang), lang)
 
 
+@lru_cache(maxsize=8192)
 def day_label(d: date, lang: str = DEFAULT_LANG) -> str:
     return format_date(d, "d MMMM y", locale=norm_lang(lang))
 

@@ -127,7 +127,8 @@ def pair_ranges(figures: pd.DataFrame) -> pd.DataFrame:
     figures["upper"] = None
     keyc = ["source_id", "indicator", "period_start", "period_end"]
     drop = []
-    for _, grp in figures.groupby(keyc, dropna=False):
+    ranged = figures[figures["qualifier"].isin(["range_min", "range_max"])]  # (a group of any other row pairs nothing)
+    for _, grp in ranged.groupby(keyc, dropna=False):
         lows = grp[grp["qualifier"] == "range_min"]
         highs = grp[grp["qualifier"] == "range_max"]
         if len(lows) == 1 and len(highs) == 1:

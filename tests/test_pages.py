@@ -321,6 +321,12 @@ def test_range_figures_are_paired():
     )  # fmt: skip
     paired = wording.pair_ranges(figs)
     assert paired["figure_id"].tolist() == ["a", "c"] and paired["upper"].tolist()[0] == 146.0
+    # a lone bound, or two lows for one high, is left as it is; the other rows keep their order
+    odd = pd.concat([figs.assign(source_id="t").iloc[[0]], figs.assign(source_id="u").iloc[[0, 0, 1]]])
+    odd["figure_id"] = ["t1", "u1", "u2", "u3"]
+    kept = wording.pair_ranges(pd.concat([figs, odd], ignore_index=True))
+    assert kept["figure_id"].tolist() == ["a", "c", "t1", "u1", "u2", "u3"]
+    assert kept["upper"].tolist()[0] == 146.0 and kept["upper"].iloc[1:].isna().all()
 
 
 # -- the UI catalogues ---------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -61,6 +63,7 @@ class QueryBase:
         self._custody_ready = False
         self._figures: pd.DataFrame | None = None
         self._events: pd.DataFrame | None = None
+        self._constants: dict[tuple, Any] = {}  # per-build answers the sidebar asks on every run
 
     @property
     def build_id(self) -> str:
@@ -148,24 +151,29 @@ class QueryBase:
         start = max(date(cov.end.year, 1, 1), cov.start)
         return Filters(start=start, end=cov.end, lang=lang)
 
+    def _constant(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """A value fixed for the build (a build's Parquet never changes), computed once."""
+        if key not in self._constants:
+            self._constants[key] = compute()  # (two threads may both compute it: the same value)
+        return self._constants[key]
+
     def data_span(self) -> tuple[date, date]:
-        lo, hi = self.rows("SELECT min(date), max(date) FROM incidents")[0]
+        lo, hi = self._constant(("span",), lambda: self.rows("SELECT min(date), max(date) FROM incidents")[0])
         cov = self.coverage()
         return min(lo or cov.start, cov.start), max(hi or cov.end, cov.end)
 
     def options(self, column: str) -> list[str]:
         if column not in ("outlet", "location", "victim_role", "perpetrator", "category"):
             raise ValueError(column)
-        return [
-            r[0]
-            for r in self.rows(
-                f"SELECT DISTINCT {column} FROM incidents WHERE {column} IS NOT NULL "
-                f"AND {column} <> '{WITHHELD}' ORDER BY 1"
-            )
-        ]
+        sql = (
+            f"SELECT DISTINCT {column} FROM incidents WHERE {column} IS NOT NULL "
+            f"AND {column} <> '{WITHHELD}' ORDER BY 1"
+        )
+        return list(self._constant(("options", column), lambda: tuple(r[0] for r in self.rows(sql))))
 
     def subcategory_options(self) -> list[str]:
-        return [r[0] for r in self.rows("SELECT DISTINCT category || '.' || subcategory FROM incidents ORDER BY 1")]
+        sql = "SELECT DISTINCT category || '.' || subcategory FROM incidents ORDER BY 1"
+        return list(self._constant(("subcategories",), lambda: tuple(r[0] for r in self.rows(sql))))
 
     def coverage_rows(self) -> tuple[tuple[str, str, date, date], ...]:
         """What each source covers: (category, coverage_type, start, end), from the ``coverage``
