@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pressfreedom import downloads, i18n
+from pressfreedom import downloads, i18n, memo
 from pressfreedom.config import load_config
 from pressfreedom.filters import Filters
 from pressfreedom.paths import processed_dir
@@ -398,6 +398,11 @@ def chart_csv(fig, f: Filters, title: str) -> bytes:
     return downloads.csv_bytes(frame, lines)
 
 
+# the figures of the last builds, shared by every session of this server (``pressfreedom.memo``):
+# going back to a page, a language or a period shown before builds none of its charts again
+FIGURES = memo.FigureMemo(size=256)
+
+
 def chart(source, key: str, select: bool = False, image: bool = True) -> list[list]:
     """Show a chart (with PNG/SVG download buttons under it); with ``select``, return the
     customdata of the points selected in it.
@@ -413,7 +418,10 @@ def chart(source, key: str, select: bool = False, image: bool = True) -> list[li
     from webapp import presentation
 
     build = getattr(source, "build", None) or (source if callable(source) else None)
-    fig = chart_images.title_clearance(build(theme()) if build is not None else source)
+    if build is not None:  # the same build with the same data and theme: the figure made before
+        fig = FIGURES.get(build, theme(), make=lambda b, th: chart_images.title_clearance(b(th)))
+    else:
+        fig = chart_images.title_clearance(source)
     title = getattr(source, "title", None) or _title_words(fig)
     kwargs: dict[str, Any] = dict(key=key, config=PLOTLY_CONFIG, width="stretch", theme=None)
     if title:  # the chart's accessible name (role=figure): its title and what it shows, in one line

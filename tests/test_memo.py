@@ -1,0 +1,139 @@
+"""Figures reused for the same build (``pressfreedom.memo``): the fingerprint sees every input a
+chart's build depends on, refuses what it can't vouch for, and a page revisited builds nothing."""
+
+from __future__ import annotations
+
+import threading
+import types
+from datetime import date
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from pressfreedom import charts, figures, memo
+from pressfreedom.filters import Filters
+from pressfreedom.query import Query
+from webapp import app
+
+
+def frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"key": ["a", "b", "c"], "n": [3, 2, 1], "when": [date(2020, 1, 1)] * 3, "sources": [["s1"], ["s2"], []]}
+    )
+
+
+def bars(df: pd.DataFrame, title: str = "T"):
+    return app.builder(charts.horizontal_bars, df[["key", "n"]], title=title, caption="c", source="s")
+
+
+def test_equal_inputs_give_one_fingerprint():
+    assert memo.fingerprint(frame()) == memo.fingerprint(frame().copy())
+    assert memo.fingerprint(bars(frame()), "screen") == memo.fingerprint(bars(frame().copy()), "screen")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.assign(n=[3, 2, 2]),  # a number
+        lambda d: d.assign(n=[3.0, 2.0, 1.0]),  # the same numbers as another type
+        lambda d: d.assign(key=["a", "b", "d"]),  # a label
+        lambda d: d.assign(sources=[["s1"], ["s2"], ["s3"]]),  # a list cell
+        lambda d: d.assign(when=[date(2020, 1, 1), date(2020, 1, 2), date(2020, 1, 1)]),  # a date
+        lambda d: d.rename(columns={"n": "m"}),  # a column's name
+        lambda d: d.iloc[[1, 0, 2]],  # the order of the rows
+        lambda d: d.iloc[:2],  # a row fewer
+    ],
+)
+def test_any_change_of_a_frame_changes_the_fingerprint(change):
+    assert memo.fingerprint(frame()) != memo.fingerprint(change(frame()))
+
+
+def test_a_build_is_told_apart_by_its_arguments_data_and_theme():
+    base = memo.fingerprint(bars(frame()), "screen")
+    assert base != memo.fingerprint(bars(frame(), title="U"), "screen")
+    assert base != memo.fingerprint(bars(frame().assign(n=[9, 2, 1])), "screen")
+    assert base != memo.fingerprint(bars(frame()), "screen:340")
+    other = app.builder(charts.column_bars, frame()[["key", "n"]], title="T", caption="c", source="s")
+    assert base != memo.fingerprint(other, "screen")
+
+
+def test_the_globals_a_function_reads_are_part_of_it():
+    # a page's top-level lambda reads the page's variables as globals, not through a closure
+    code = "build = lambda theme: charts.horizontal_bars(df, title=title, theme=theme)"
+    one, two = {"charts": charts, "df": frame(), "title": "T"}, {"charts": charts, "df": frame(), "title": "U"}
+    exec(code, one)
+    exec(code, two)
+    assert memo.fingerprint(one["build"]) != memo.fingerprint(two["build"])
+    two["title"] = "T"
+    assert memo.fingerprint(one["build"]) == memo.fingerprint(two["build"])
+
+
+def test_what_may_read_state_when_called_is_refused():
+    assert memo.fingerprint(lambda theme: app.data("incidents")) is None  # webapp: reads the session
+    assert memo.fingerprint(lambda theme: st.session_state) is None
+    assert memo.fingerprint(app.data) is None  # a named function outside the pure library
+    opaque = types.SimpleNamespace(con=open(__file__))  # noqa: SIM115 - a file can't be pickled
+    try:
+        assert memo.fingerprint(lambda theme: opaque) is None
+    finally:
+        opaque.con.close()
+    assert memo.fingerprint(charts.horizontal_bars) is not None  # the pure library's own
+
+
+def test_the_memo_builds_once_per_fingerprint_and_forgets_the_oldest():
+    made: list[str] = []
+
+    def make(build, theme):
+        made.append(theme)
+        return build(theme)
+
+    m = memo.FigureMemo(size=2)
+    first = m.get(bars(frame()), "screen", make)
+    again = m.get(bars(frame().copy()), "screen", make)
+    assert again is first and made == ["screen"] and (m.hits, m.misses) == (1, 1)
+    m.get(bars(frame()), "export", make)
+    m.get(bars(frame()), "screen:340", make)  # the third: "screen" is forgotten
+    m.get(bars(frame()), "screen", make)
+    assert made == ["screen", "export", "screen:340", "screen"]
+    lock = threading.Lock()  # (can't be serialised: the build can't be vouched for)
+
+    def opaque(theme):
+        return lock and charts.horizontal_bars(frame()[["key", "n"]], title="t", caption="c", source="s", theme=theme)
+
+    m.get(opaque, "screen", make)
+    m.get(opaque, "screen", make)
+    assert made[-2:] == ["screen", "screen"] and m.uncached == 2
+
+
+def test_a_key_figure_reused_is_the_figure_built_anew(fixture_build):
+    q = Query(fixture_build)
+    data = figures.from_query(q)
+    f = Filters(start=date(2019, 1, 1), end=date(2020, 12, 31), lang="ru")
+    kf1, kf2 = figures.overview_monthly(data, f), figures.overview_monthly(data, f)
+    assert memo.fingerprint(kf1.build, "screen") == memo.fingerprint(kf2.build, "screen")
+    kf_en = figures.overview_monthly(data, f.with_(lang="en"))
+    assert memo.fingerprint(kf1.build, "screen") != memo.fingerprint(kf_en.build, "screen")
+    m = memo.FigureMemo()
+    m.get(kf1.build, "screen")
+    assert m.get(kf2.build, "screen").to_plotly_json() == kf2.build("screen").to_plotly_json()
+
+
+def test_a_page_visited_again_builds_none_of_its_charts(open_app, monkeypatch):
+    calls: list[str] = []
+    real = charts.monthly_bars
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("lang", "?"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "monthly_bars", counted)
+    monkeypatch.setattr(app, "FIGURES", memo.FigureMemo())
+    at = open_app({"from": "2019-01", "to": "2020-12"})
+    assert len(calls) == 1 and len(at.get("plotly_chart")) >= 1
+    at.switch_page("pages/court.py").run()
+    n = len(calls)  # (the court page's by-month chart)
+    at.switch_page("pages/overview.py").run()
+    assert len(calls) == n and not at.exception and len(at.get("plotly_chart")) >= 1
+    at.sidebar.selectbox(key="w_lang").set_value("az").run()
+    assert calls[-1] == "az"  # another language: built anew
