@@ -31,7 +31,7 @@ data: venv ## compile data/raw into data/processed
 	$(BIN)/python -m etl
 
 run: data ## set up, compile the shipped data and start the dashboard (with the monitors' "Check a file" page)
-	PFD_MONITOR=1 $(BIN)/python -m streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
+	PFD_MONITOR=1 $(BIN)/python -m webapp run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
 
 lint: dev ## ruff lint + format check
 	$(BIN)/ruff check .

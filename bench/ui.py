@@ -466,6 +466,14 @@ def main(argv: list[str] | None = None) -> int:
         "--pages", help="only these dashboard pages, by URL path (overview for the first; e.g. overview,court)"
     )
     ap.add_argument("--timeout", type=float, default=90.0, help="bound on every single wait, seconds (default 90)")
+    ap.add_argument(
+        "--launcher",
+        choices=("webapp", "streamlit"),
+        default="webapp",
+        help="how the dashboard is started: `python -m webapp run` (as `make run` and docs/deploy.md do: "
+        "libraries loaded and the default overview drawn while the browser loads) or plain "
+        "`python -m streamlit run` (a host that runs only that); the reference always the latter",
+    )
     ap.add_argument("--json", action="store_true", help="print only the JSON")
     ap.add_argument("--out", type=Path, help="also write the JSON to this file")
     args = ap.parse_args(argv)
@@ -505,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         ref_spec, dash_spec = reference_spec(), dashboard_spec(processed.resolve(), only)
         if len(dash_spec.pages) < 2 or dash_spec.pages[0][0] != "":
             ap.error("--pages must name the overview and at least one other page")
+        launchers = {"reference": None, "dashboard": ["-m", "webapp"] if args.launcher == "webapp" else None}
+        result["dashboard_launcher"] = f"python -m {args.launcher} run"
         loads = [load_average()]
         times = {"reference": {}, "dashboard": {}}
         per_repeat: list[dict] = []  # the ratios within each repeat: how much they move with the load
@@ -515,7 +525,10 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 for i in range(args.repeat):
                     order = [ref_spec, dash_spec] if i % 2 == 0 else [dash_spec, ref_spec]
-                    sessions = [Session(spec, Server(spec, tmp / f"{spec.name}-{i}.log")) for spec in order]
+                    sessions = [
+                        Session(spec, Server(spec, tmp / f"{spec.name}-{i}.log", launcher=launchers[spec.name]))
+                        for spec in order
+                    ]
                     by_name = {s.spec.name: s for s in sessions}
                     try:
                         for s in sessions:

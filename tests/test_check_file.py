@@ -164,7 +164,7 @@ def test_the_page_is_present_with_the_monitors_switch(open_app, monkeypatch):
 def test_make_run_sets_the_switch_and_hosts_do_not():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     run = makefile[makefile.index("\nrun:") : makefile.index("\nlint:")]
-    assert "PFD_MONITOR=1" in run and "streamlit run dashboard.py" in run
+    assert "PFD_MONITOR=1" in run and "-m webapp run dashboard.py" in run  # (streamlit, warmed up: webapp/__main__.py)
 
 
 def test_the_page_speaks_the_chosen_language(open_app, monkeypatch):

@@ -137,3 +137,36 @@ def test_a_page_visited_again_builds_none_of_its_charts(open_app, monkeypatch):
     assert len(calls) == n and not at.exception and len(at.get("plotly_chart")) >= 1
     at.sidebar.selectbox(key="w_lang").set_value("az").run()
     assert calls[-1] == "az"  # another language: built anew
+
+
+def test_the_launchers_warm_up_draws_the_overview_chart_the_page_then_reuses(open_app, monkeypatch):
+    from webapp.__main__ import warm_up
+
+    calls: list[str] = []
+    real = charts.monthly_bars
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("lang", "?"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "monthly_bars", counted)
+    monkeypatch.setattr(app, "FIGURES", memo.FigureMemo())
+    open_app()  # (sets the fixture build for the process; its run builds the overview chart)
+    first = app.FIGURES.misses
+    monkeypatch.setattr(app, "FIGURES", memo.FigureMemo())  # a server just started
+    warm_up(wait=0)
+    assert app.FIGURES.misses == 1 and len(calls) == 2  # the default period's overview chart
+    open_app()  # the first visitor: the same figure, not built again
+    assert len(calls) == 2 and app.FIGURES.hits == 1 and app.FIGURES.misses == first  # (1 + the others)
+
+
+def test_a_failing_warm_up_is_logged_and_changes_nothing(monkeypatch, caplog):
+    from webapp.__main__ import warm_up
+
+    def broken():
+        raise OSError("no build here")
+
+    monkeypatch.setattr(app, "get_query", broken)
+    monkeypatch.setattr(app, "FIGURES", memo.FigureMemo())
+    warm_up(wait=0)  # (the shipped build is there: get_query is reached, and fails)
+    assert "warm-up failed" in caplog.text and app.FIGURES.misses == 0

@@ -403,6 +403,14 @@ def chart_csv(fig, f: Filters, title: str) -> bytes:
 FIGURES = memo.FigureMemo(size=256)
 
 
+def built(build: Callable[[str], Any], theme_name: str) -> Any:
+    """The figure of ``build`` in a theme, its title kept inside the canvas: the one made before for
+    the same build, data and theme (``FIGURES``), else made now. Shared: not to be changed."""
+    from pressfreedom import chart_images
+
+    return FIGURES.get(build, theme_name, make=lambda b, th: chart_images.title_clearance(b(th)))
+
+
 def chart(source, key: str, select: bool = False, image: bool = True) -> list[list]:
     """Show a chart (with PNG/SVG download buttons under it); with ``select``, return the
     customdata of the points selected in it.
@@ -418,10 +426,7 @@ def chart(source, key: str, select: bool = False, image: bool = True) -> list[li
     from webapp import presentation
 
     build = getattr(source, "build", None) or (source if callable(source) else None)
-    if build is not None:  # the same build with the same data and theme: the figure made before
-        fig = FIGURES.get(build, theme(), make=lambda b, th: chart_images.title_clearance(b(th)))
-    else:
-        fig = chart_images.title_clearance(source)
+    fig = built(build, theme()) if build is not None else chart_images.title_clearance(source)
     title = getattr(source, "title", None) or _title_words(fig)
     kwargs: dict[str, Any] = dict(key=key, config=PLOTLY_CONFIG, width="stretch", theme=None)
     if title:  # the chart's accessible name (role=figure): its title and what it shows, in one line
