@@ -26,15 +26,15 @@ incidents = app.data("incidents", f)
 # 2. KPI cards, with the change against the previous period where the sources allow it
 cards, notes = figures.kpi_cards(k, f, page=True)
 # 3. "Which incidents?" — one click from each number to the incidents and sources behind it
-cases = app.data("court_cases", f)
-blocked = app.data("blocked_at_end", f)
-websites = app.data("incidents_by_id", f, tuple(sorted(blocked))) if blocked else incidents.iloc[0:0]
-behind = figures.incidents_behind_cards(incidents, cases, websites)
 
 
 def which(i: int, card: figures.KpiCard) -> None:
-    """The incidents behind card ``i`` (only the chosen card's table is built)."""
-    name, rows = behind[i]
+    """The incidents behind card ``i`` (only while "Which incidents?" is open: the court cases and the
+    websites still blocked are fetched then, and only the chosen card's table is built)."""
+    cases = app.data("court_cases", f)
+    blocked = app.data("blocked_at_end", f)
+    websites = app.data("incidents_by_id", f, tuple(sorted(blocked))) if blocked else incidents.iloc[0:0]
+    name, rows = figures.incidents_behind_cards(incidents, cases, websites)[i]
     st.markdown(f"**{app.plain(i18n.t(f'kpi.which_{name}', lg))}**")
     rows = app.shown_rows(rows, downloads=False)  # (no downloads in the popover)
     table = app.incident_table(rows, lg)
