@@ -102,6 +102,8 @@ else:
     # the itemised incidents of every figure, fetched once (not one query per figure)
     ids_of = {r.figure_id: app.as_list(r.incident_ids) for r in pub.itertuples()}
     itemised = app.data("incidents_by_id", f, tuple(sorted({x for ids in ids_of.values() for x in ids})))
+    cite = list(zip(itemised["incident_id"], itemised["source_titles"], strict=True))  # (in the list's order)
+    id_sets = {fid: set(ids) for fid, ids in ids_of.items()}
     table = pd.DataFrame(
         {
             i18n.t("published.col_figure", lg): [
@@ -119,7 +121,7 @@ else:
                 f"{t} — {loc}" for t, loc in zip(pub["source_title"], pub["source_locator"], strict=True)
             ],
             i18n.t("published.col_documented_sources", lg): [
-                "; ".join(app.source_names(itemised[itemised["incident_id"].isin(ids_of[fid])])) if ids_of[fid] else ""
+                "; ".join(figures.cited_titles(t for i, t in cite if i in id_sets[fid])) if ids_of[fid] else ""
                 for fid in pub["figure_id"]
             ],
         }

@@ -329,6 +329,14 @@ def test_range_figures_are_paired():
     assert kept["upper"].tolist()[0] == 146.0 and kept["upper"].iloc[1:].isna().all()
 
 
+def test_cited_sources_are_each_title_once_in_order_of_first_citation():
+    from pressfreedom import figures
+
+    rows = pd.DataFrame({"source_titles": [["B", "A"], None, ["A", "C", ""], [], ["B", "D"]]})
+    assert figures.cited_sources(rows) == ["B", "A", "C", "D"]
+    assert figures.cited_sources(rows.iloc[0:0]) == [] and figures.cited_sources(None) == []
+
+
 # -- the UI catalogues ---------------------------------------------------------------------------------
 
 MY_FILES = ["dashboard.py", *(f"pages/{p}.py" for p in PAGES), "webapp/app.py", "webapp/sections.py", "pressfreedom/charts.py",
@@ -547,3 +555,32 @@ def test_a_closed_which_incidents_fetches_nothing_for_its_tables(open_app, monke
     at.session_state["which-open"] = True
     at.run()
     assert sorted(set(asked)) == ["blocked_at_end", "court_cases"] and not at.exception
+
+
+def _shown(at: AppTest) -> list:
+    """What a run shows: texts, numbers, tables and chart specifications, in page order."""
+    out: list = [(m.label, m.value) for m in at.metric]
+    out += [x.value for x in (*at.markdown, *at.caption, *at.info, *at.header, *at.subheader)]
+    out += [d.value.to_csv() for d in at.dataframe]
+    out += [c.proto.spec for c in at.get("plotly_chart")]
+    return out
+
+
+def test_every_page_shows_the_same_from_a_warm_cache(open_app):
+    """The query layer's answers are shared between runs and sessions (``st.cache_resource``, not
+    copied) and charts are reused (``pressfreedom.memo``): a page that changed a frame it was given, or
+    a figure it was handed, would show something else the next time. Two tours of every page in two
+    languages: the second, from the caches the first filled, shows exactly what the first showed."""
+    tours = []
+    for _ in range(2):
+        seen = {}
+        for lang in ("en", "ru"):
+            at = open_app({**STATES["full"], "lang": lang})
+            for page in PAGES:
+                at.switch_page(f"pages/{page}.py").run()
+                assert not at.exception, (page, lang)
+                seen[(lang, page)] = _shown(at)
+        tours.append(seen)
+    assert len(tours[0][("en", "overview")]) > 20  # (it sees the page: texts, tables, charts)
+    for key, shown in tours[0].items():
+        assert tours[1][key] == shown, key
