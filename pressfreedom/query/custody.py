@@ -359,9 +359,10 @@ class CustodyQueries:
             """,
             params,
         )
-        out = (
-            [self._unknown_row(group, when) for _, group in rows.groupby("person_id", sort=False)] if len(rows) else []
-        )
+        people: dict[str, list[dict]] = {}  # each person's events, in order (records once, not per group)
+        for event in rows.to_dict("records"):
+            people.setdefault(event["person_id"], []).append(event)
+        out = [self._unknown_row(events, when) for events in people.values()]
         columns = [
             "person_id", "name", "role", "outlet", "status", "since", "since_precision", "what", "reason",
             "term_end", "sentence_months", "release_on", "release_precision", "source_titles", "source_locators",
@@ -372,9 +373,9 @@ class CustodyQueries:
         return table.sort_values(["since", "name", "person_id"], ascending=[False, True, True]).reset_index(drop=True)
 
     @staticmethod
-    def _unknown_row(group: pd.DataFrame, when: date) -> dict:
-        """One person of ``status_unknown_on``: their last held or house event and why they are not counted."""
-        events = group.to_dict("records")
+    def _unknown_row(events: list[dict], when: date) -> dict:
+        """One person of ``status_unknown_on`` (their events, in order): their last held or house event
+        and why they are not counted."""
         known = [e for e in events if e["kind"] in ("held", "house") and e["what"] != "term" and e["hi"] <= when]
         known = known or [e for e in events if e["kind"] in ("held", "house") and e["hi"] <= when]
         last = max(known, key=lambda e: (e["lo"], e["hi"], -PRECISION_RANK.get(e["precision"], 2), e["k"]))
