@@ -99,10 +99,12 @@ else:
     # the chart names each figure from its kind and type codes, in the page's language
     chart = figures.published_figure(f, o["published"])
     chosen = app.chart(chart, key="chart-published", select=True) if chart is not None else []
-    # the itemised incidents of every figure, fetched once (not one query per figure)
+    # the itemised incidents of every figure, fetched once (not one query per figure): their sources for
+    # the table, their details only for the list of the figures chosen in the chart
     ids_of = {r.figure_id: app.as_list(r.incident_ids) for r in pub.itertuples()}
-    itemised = app.data("incidents_by_id", f, tuple(sorted({x for ids in ids_of.values() for x in ids})))
-    cite = list(zip(itemised["incident_id"], itemised["source_titles"], strict=True))  # (in the list's order)
+    all_ids = tuple(sorted({x for ids in ids_of.values() for x in ids}))
+    titles = app.data("source_titles_by_id", f, all_ids)
+    cite = list(zip(titles["incident_id"], titles["source_titles"], strict=True))  # (in the list's order)
     id_sets = {fid: set(ids) for fid, ids in ids_of.items()}
     table = pd.DataFrame(
         {
@@ -130,4 +132,5 @@ else:
     if chosen:
         ids = {x for fid in {c[0] for c in chosen} for x in ids_of.get(fid, [])}
         st.caption(i18n.t("published.itemised_for", lg, count=len(ids)))
+        itemised = app.data("incidents_by_id", f, all_ids)
         app.show_incident_list(itemised[itemised["incident_id"].isin(ids)], key="published-list")

@@ -1045,3 +1045,20 @@ def test_digests_count_and_name_the_sources_of_the_lists_they_stand_for(which, r
         rows = q.incidents(f, kind, ["detention"])
         assert q.incidents_digest(f, kind, ["detention"]) == {"rows": len(rows), "sources": figures.cited_sources(rows)}
     assert cited or which == "rules_build"  # the order of first citation is really compared
+
+
+@pytest.mark.parametrize("which", ["fixture_build", "shipped_build", "synthetic_build"])
+def test_source_titles_by_id_are_the_detail_lists_two_columns(which, request):
+    """The overview's published table reads only each itemised incident's sources
+    (``source_titles_by_id``): the same rows, order and titles as ``incidents_by_id`` gives."""
+    q = Query(request.getfixturevalue(which))
+    everything = q.all_incidents()["incident_id"].tolist()
+    f = q.default_filters()
+    for ids in (tuple(everything), tuple(everything[::3]), ("no-such-id", *everything[:2]), ()):
+        full = q.incidents_by_id(f, ids)
+        lean = q.source_titles_by_id(f, ids)
+        assert list(lean.columns) == ["incident_id", "source_titles"]
+        assert lean["incident_id"].tolist() == full["incident_id"].tolist()
+        as_lists = lambda s: [list(x) if x is not None else None for x in s]  # noqa: E731
+        assert as_lists(lean["source_titles"]) == as_lists(full["source_titles"])
+    assert len(q.source_titles_by_id(f, tuple(everything))) == len(everything) > 10

@@ -309,6 +309,27 @@ class QueryBase:
         where = f"i.incident_id IN ({', '.join('?' for _ in ids)})"
         return self.df(self._detail_sql(where), list(ids))
 
+    def source_titles_by_id(self, f: Filters, ids: tuple[str, ...]) -> pd.DataFrame:
+        """``incidents_by_id``'s ``incident_id`` and ``source_titles`` only, in its order: a table's
+        sources column without fetching every detail of every incident (the overview's published figures)."""
+        if not ids:
+            return pd.DataFrame({"incident_id": pd.Series(dtype=object), "source_titles": pd.Series(dtype=object)})
+        return self.df(
+            """
+            WITH sel AS (SELECT incident_id, date, source_ids FROM incidents WHERE incident_id IN (SELECT unnest(?))),
+            src AS (
+              SELECT u.incident_id, list(s.title ORDER BY u.k) AS source_titles
+              FROM (SELECT incident_id, unnest(source_ids) AS sid, generate_subscripts(source_ids, 1) AS k FROM sel) u
+              JOIN sources s ON s.source_id = u.sid
+              GROUP BY u.incident_id
+            )
+            SELECT i.incident_id, src.source_titles
+            FROM sel i LEFT JOIN src ON src.incident_id = i.incident_id
+            ORDER BY i.date DESC, i.incident_id
+            """,
+            [list(ids)],
+        )
+
     def year_only_apart(self, f: Filters) -> int:
         where, params = f.where_year_only_apart("i")
         return int(self.rows(f"SELECT count(*) FROM incidents i WHERE {where}", params)[0][0])
