@@ -19,9 +19,9 @@ st.caption(i18n.t("app.tagline", lg))
 presentation.report_downloads(app.get_query(), f, key="overview-report", events=app.show_events())
 
 # 1. select → get data: everything on this page in one cached call, plus the incident list
-o = app.data("overview", f)
+data = sections.overview_data(f, events=app.show_events())
+o, incidents = data.overview, data.incidents
 k = o["kpis"]
-incidents = app.data("incidents", f)
 
 # 2. KPI cards, with the change against the previous period where the sources allow it
 cards, notes = figures.kpi_cards(k, f, page=True)
@@ -56,16 +56,14 @@ for note in notes:
 
 # 4. by month and kind, with the context periods; selecting bars narrows the list below
 drill = selection.Drill(incidents)
-monthly = figures.overview_monthly(app.data, f, events=app.show_events(), incidents=incidents)
-selected = sections.monthly_chart(monthly, f, "category", key="chart-overview")
+selected = sections.monthly_chart(data.monthly, f, "category", key="chart-overview")
 drill.narrow(
     selection.ids_by_month(incidents, selected, "category", f.time_grain),
     selection.selection_words(selected, "category", f),
 )
 
 # 5. most targeted outlets (an outlet named in the incident, or the outlet as the victim)
-outlets = figures.outlets_figure(f, o["top_outlets"], incidents)
-sel_outlets = app.chart(outlets, key="chart-outlets", select=True)
+sel_outlets = app.chart(data.outlets, key="chart-outlets", select=True)
 if sel_outlets:
     names = {str(s[0]) for s in sel_outlets}
     mask = incidents["outlet"].isin(names) | (
@@ -97,7 +95,7 @@ else:
         ],
     )
     # the chart names each figure from its kind and type codes, in the page's language
-    chart = figures.published_figure(f, o["published"])
+    chart = data.published
     chosen = app.chart(chart, key="chart-published", select=True) if chart is not None else []
     # the itemised incidents of every figure, fetched once (not one query per figure): their sources for
     # the table, their details only for the list of the figures chosen in the chart

@@ -139,25 +139,46 @@ def test_a_page_visited_again_builds_none_of_its_charts(open_app, monkeypatch):
     assert calls[-1] == "az"  # another language: built anew
 
 
-def test_the_launchers_warm_up_draws_the_overview_chart_the_page_then_reuses(open_app, monkeypatch):
+def test_the_launchers_warm_up_fills_what_the_first_visitors_overview_reads(open_app, monkeypatch):
+    """``python -m webapp`` runs the overview's data and charts before anyone asks: the first visitor's
+    overview then queries nothing for its cards and lists and builds none of its three charts."""
+    from streamlit.runtime.pages_manager import PagesManager
+
     from webapp.__main__ import warm_up
 
-    calls: list[str] = []
-    real = charts.monthly_bars
+    built: list[str] = []
+    for name in ("monthly_bars", "horizontal_bars", "documented_vs_published"):
+        real = getattr(charts, name)
 
-    def counted(*args, **kwargs):
-        calls.append(kwargs.get("lang", "?"))
-        return real(*args, **kwargs)
+        def counted(*args, _real=real, _name=name, **kwargs):
+            built.append(_name)
+            return _real(*args, **kwargs)
 
-    monkeypatch.setattr(charts, "monthly_bars", counted)
+        monkeypatch.setattr(charts, name, counted)
+    asked: list[str] = []
+    for method in ("overview", "incidents"):
+        real = getattr(Query, method)
+
+        def answered(self, *args, _real=real, _name=method, **kwargs):
+            asked.append(_name)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Query, method, answered)
     monkeypatch.setattr(app, "FIGURES", memo.FigureMemo())
-    open_app()  # (sets the fixture build for the process; its run builds the overview chart)
-    first = app.FIGURES.misses
-    monkeypatch.setattr(app, "FIGURES", memo.FigureMemo())  # a server just started
+    open_app()  # (points the process at the fixture build; its run builds and asks)
+    assert sorted(set(built)) == ["documented_vs_published", "horizontal_bars", "monthly_bars"]
+    assert sorted(set(asked)) == ["incidents", "overview"]
+    st.cache_resource.clear()  # a server just started: nothing cached, nothing built
+    monkeypatch.setattr(app, "FIGURES", memo.FigureMemo())
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+    built.clear(), asked.clear()
     warm_up(wait=0)
-    assert app.FIGURES.misses == 1 and len(calls) == 2  # the default period's overview chart
-    open_app()  # the first visitor: the same figure, not built again
-    assert len(calls) == 2 and app.FIGURES.hits == 1 and app.FIGURES.misses == first  # (1 + the others)
+    assert PagesManager.uses_pages_directory is False  # the first run is in navigation mode already
+    assert sorted(built) == ["documented_vs_published", "horizontal_bars", "monthly_bars"] and asked
+    built.clear(), asked.clear()
+    at = open_app()  # the first visitor
+    assert built == [] and asked == [] and app.FIGURES.hits == 3, (built, asked)
+    assert len(at.get("plotly_chart")) >= 3 and not at.exception
 
 
 def test_a_failing_warm_up_is_logged_and_changes_nothing(monkeypatch, caplog):

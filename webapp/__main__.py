@@ -18,6 +18,8 @@ work again when asked.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 import threading
 import time
@@ -28,27 +30,41 @@ LOG = get_logger("webapp.warm_up")  # (Streamlit's log: its level and format)
 
 
 def warm_up(wait: float = 30.0) -> None:
-    """Import the libraries and the app, open the build and build the default overview's charts
-    (after waiting up to ``wait`` seconds for Streamlit's runtime: the app's caches belong to it)."""
+    """What the first visitor's run would do first, done now: navigation mode set, the libraries and
+    the app's modules imported, the build opened, and the default overview's data and charts put in
+    the caches that run reads (after waiting up to ``wait`` seconds for Streamlit's runtime, to which
+    the caches belong)."""
     started = time.perf_counter()
     try:
-        import duckdb  # noqa: F401 - (imported by the query layer on first use)
         from streamlit import runtime
+        from streamlit.runtime.pages_manager import PagesManager
 
-        from pressfreedom import figures, i18n
+        # (app.require_router does this in the first run, which it then starts again; here it is done
+        # before there is one: a pages/ folder beside dashboard.py, but st.navigation decides)
+        if PagesManager.uses_pages_directory is None:
+            PagesManager.uses_pages_directory = False
+        import duckdb  # noqa: F401 - (imported by the query layer on first use)
+
+        import pressfreedom
+        from pressfreedom import i18n
         from pressfreedom.paths import processed_dir
         from pressfreedom.vocab import LANGUAGES
 
+        for module in pkgutil.walk_packages(pressfreedom.__path__, "pressfreedom."):
+            importlib.import_module(module.name)  # (the deck's python-pptx, the images' kaleido, …)
         for lang in LANGUAGES:
             i18n.t("page.overview", lang)
         while not runtime.exists() and time.perf_counter() - started < wait:
             time.sleep(0.02)
-        from webapp import app
+        from webapp import app, presentation, sections  # noqa: F401 - (presentation: imported by the pages)
 
         if (processed_dir() / "manifest.json").is_file():
             query = app.get_query()
             f = query.default_filters(lang=app.load_config().default_language)
-            app.built(figures.overview_monthly(figures.from_query(query), f).build, "screen")  # as the page does
+            data = sections.overview_data(f, events=True)  # the page's own data and charts, as it asks
+            for kf in (data.monthly, data.outlets, data.published):
+                if kf is not None:
+                    app.built(kf.build, "screen")
     except Exception:  # noqa: BLE001 - a head start only: the page does the same work when asked
         LOG.warning("warm-up failed (the first page view does this work instead)", exc_info=True)
         return

@@ -8,11 +8,13 @@ every bar or point shown can be opened into the incidents and sources behind it.
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
-from pressfreedom import i18n
-from pressfreedom.figures import KpiCard
+from pressfreedom import figures, i18n
+from pressfreedom.figures import KeyFigure, KpiCard
 from pressfreedom.filters import Filters
 from pressfreedom.selection import Drill, selected_bars
 from pressfreedom.vocab import CATEGORY
@@ -44,6 +46,34 @@ def incident_section(
     if not shown.empty:
         words = " · ".join(x for x in (content, " · ".join(drill.labels)) if x) or None
         app.download_buttons(shown, f, stem, key=key, content=words)
+
+
+# -- the overview's data ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    """What the overview reads for a filter state, and its three charts (``overview_data``)."""
+
+    overview: dict  # Query.overview: the KPIs, the top outlets, the published figures
+    incidents: pd.DataFrame
+    monthly: KeyFigure
+    outlets: KeyFigure
+    published: KeyFigure | None
+
+
+def overview_data(f: Filters, events: bool) -> OverviewData:
+    """The overview page's data and charts for ``f`` — one function for the page and for the launcher's
+    warm-up (``python -m webapp``), which so fills the same caches the first visitor's run reads."""
+    o = app.data("overview", f)
+    incidents = app.data("incidents", f)
+    return OverviewData(
+        overview=o,
+        incidents=incidents,
+        monthly=figures.overview_monthly(app.data, f, events=events, incidents=incidents),
+        outlets=figures.outlets_figure(f, o["top_outlets"], incidents),
+        published=figures.published_figure(f, o["published"]),
+    )
 
 
 # -- by-month chart -------------------------------------------------------------------------
