@@ -405,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
             result.update(validation_spike(tmp / "raw"))
 
     result["targets"] = {
-        "etl_vs_floor<=1.5": result["etl_vs_floor"] <= 1.5,
+        "etl_vs_floor<=2": result["etl_vs_floor"] <= 2.0,  # (issue 17: 1.5 retired, bench/unchecked.py says why)
         "etl_rss_vs_floor<=1.5": result["etl_rss_vs_floor"] <= 1.5,
         "overview_vs_floor<=2": result["overview_vs_floor"] <= 2,
     }
