@@ -102,8 +102,8 @@ else:
     ids_of = {r.figure_id: app.as_list(r.incident_ids) for r in pub.itertuples()}
     all_ids = tuple(sorted({x for ids in ids_of.values() for x in ids}))
     titles = app.data("source_titles_by_id", f, all_ids)
-    cite = list(zip(titles["incident_id"], titles["source_titles"], strict=True))  # (in the list's order)
-    id_sets = {fid: set(ids) for fid, ids in ids_of.items()}
+    place = {iid: k for k, iid in enumerate(titles["incident_id"])}  # (each figure's rows in the list's order)
+    cited = list(titles["source_titles"])
     table = pd.DataFrame(
         {
             i18n.t("published.col_figure", lg): [
@@ -121,7 +121,9 @@ else:
                 f"{t} — {loc}" for t, loc in zip(pub["source_title"], pub["source_locator"], strict=True)
             ],
             i18n.t("published.col_documented_sources", lg): [
-                "; ".join(figures.cited_titles(t for i, t in cite if i in id_sets[fid])) if ids_of[fid] else ""
+                "; ".join(figures.cited_titles(cited[k] for k in sorted({place[i] for i in ids_of[fid] if i in place})))
+                if ids_of[fid]
+                else ""
                 for fid in pub["figure_id"]
             ],
         }
