@@ -2,8 +2,9 @@
 
 A chart on a page is a *build*: a function ``theme -> figure`` that calls a ``pressfreedom.charts``
 builder with data it closes over (``figures.KeyFigure.build``, ``webapp.app.builder``). The
-builders are pure (tidy DataFrame in, figure out), so the same build with the same data and theme
-gives the same figure. Plotly's object model makes building slow (tens of milliseconds a chart),
+builders are pure (tidy DataFrame in, figure out; no clock, no files but the catalogues, no
+randomness — a build that broke this would be reused wrongly), so the same build with the same data
+and theme gives the same figure. Plotly's object model makes building slow (tens of milliseconds a chart),
 and a presenter goes back and forth between the same pages, languages and filters: ``FigureMemo``
 keeps the figures of the last builds, keyed by ``fingerprint(build, theme)``.
 
