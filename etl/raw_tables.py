@@ -460,9 +460,10 @@ def _hasher() -> ThreadPoolExecutor:
 
 
 def _hash_and_count(h, blk: bytes, cut: int) -> int:
-    """Add the chunk to the file's sha256; its number of newlines."""
+    """Add the chunk to the file's sha256; its number of newlines. Both let go of the GIL while
+    they run (``bytes.count`` would hold it ~50 ms per 100 MB, stalling the checks meanwhile)."""
     h.update(memoryview(blk)[:cut])
-    return blk.count(b"\n", 0, cut)
+    return int(np.count_nonzero(np.frombuffer(blk, np.uint8, cut) == 10))  # 10: b"\n"
 
 
 def _parse_chunk(data: memoryview, header: list[str], spec: TableSpec, skip_header: bool) -> pa.Table | None:

@@ -126,6 +126,16 @@ def vocab_case(col: str, vocab: Vocabulary) -> str:
 # -- parsing ---------------------------------------------------------------------------------------
 
 DICT_KINDS = FEW_VALUES  # few distinct values: parsed and checked once per value
+# A source locator out of the house style (docs/methodology.md, "Citations"; besides an empty one):
+# trailing punctuation, "Section 1.e." with a dot, an empty part around " — " or "; ". One
+# definition for the SQL check (regexp_matches) and its pre-filter (pyarrow); both are RE2.
+LOCATOR_BAD = (
+    r"[.,;:—–-]\s*$",
+    r"Section \d+(\.[a-z])?\.(\s|$)",
+    r"(^|;\s*)—|—\s*(;|$)",
+    r"—\s*—",
+)
+LOCATOR_BAD_RE = "|".join(f"(?:{r})" for r in LOCATOR_BAD)
 LIST_TYPE = pa.list_(pa.field("l", pa.string()))  # a DuckDB VARCHAR[] in Arrow
 
 # DuckDB's trim() removes the characters of Unicode category Zs (checked against DuckDB 2.0:
@@ -200,6 +210,19 @@ class Parsed:
     def not_id_like(self, name: str) -> np.ndarray:
         return _concat([_not_id_like(c) for c in _chunks(self.col(name))])
 
+    def any_element(self, name: str, element: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+        """Rows whose list in ``name`` has an element for which ``element`` (vectorised) is True."""
+        out = []
+        for c in _chunks(self.col(name)):
+            rows = np.zeros(len(c), bool)
+            values = c.flatten()
+            if len(values):
+                hit = element(values)
+                if hit.any():
+                    rows[pc.list_parent_indices(c).to_numpy(zero_copy_only=False)[hit]] = True
+            out.append(rows)
+        return _concat(out)
+
     def unknown_sources(self, ctx: Context) -> np.ndarray:
         """Rows with a source id that is not a clean source."""
         if "unknown_sources" not in self._memo:
@@ -234,6 +257,23 @@ def _pre_not_id(name: str):
 
 def _pre_less(a: str, b: str):
     return lambda p, ctx: p.mask(pc.less(p.col(a), p.col(b)))
+
+
+def _pre_any_element(name: str, element: Callable[[pa.Array], np.ndarray]):
+    """Rows of the list column ``name`` with an element for which ``element`` is True."""
+    return lambda p, ctx: p.any_element(name, element)
+
+
+def _not_in(codes: tuple[str, ...]) -> Callable[[pa.Array], np.ndarray]:
+    known = pc.SetLookupOptions(value_set=pa.array(codes, pa.string()))
+    return lambda values: ~pc.is_in(values, options=known).to_numpy(zero_copy_only=False)
+
+
+def _locator_maybe_bad(values: pa.Array) -> np.ndarray:
+    """A superset of the elements ``bad_locator`` is true for: the same regular expressions (RE2,
+    as in DuckDB), and any element that is empty or that trim() may change."""
+    hit = pc.fill_null(pc.match_substring_regex(values, pattern=LOCATOR_BAD_RE), True)
+    return hit.to_numpy(zero_copy_only=False) | _maybe_untrimmed(values)
 
 
 def _concat(parts: list[np.ndarray]) -> np.ndarray:
@@ -604,6 +644,7 @@ def column_checks(spec: TableSpec) -> list[Check]:
                     f"'unknown {c.vocab.name} value(s): ' || array_to_string(list_filter({val}, "
                     f"lambda x: NOT list_contains({codes}, x)), ', ') || "
                     + lit(f"; allowed: {', '.join(c.vocab.codes)}"),
+                    pre=_pre_any_element(c.name, _not_in(tuple(c.vocab.codes))),
                 )
             )
         if c.kind in (TEXT, ID, LIST, URL):
@@ -764,11 +805,7 @@ def table_checks(spec: TableSpec) -> list[Check]:
         )
     # source locators in one style (docs/methodology.md, "Citations"): parts of a heading path joined
     # by " — ", several places by "; "; no part empty, nothing trailing, "Section 1.e" without a dot
-    bad_locator = (
-        "(trim({x}) = '' OR regexp_matches({x}, '[.,;:—–-]\\s*$') "
-        "OR regexp_matches({x}, 'Section \\d+(\\.[a-z])?\\.(\\s|$)') "
-        "OR regexp_matches({x}, '(^|;\\s*)—|—\\s*(;|$)') OR regexp_matches({x}, '—\\s*—'))"
-    )
+    bad_locator = "(trim({x}) = '' OR " + " OR ".join(f"regexp_matches({{x}}, {lit(r)})" for r in LOCATOR_BAD) + ")"
     style = (
         "locator not in the house style: a heading path joined by ' — ' (e.g. 'Section 2.a — Internet "
         "Freedom', 'Paragraph 3'), places joined by '; ', no empty part, nothing trailing"
@@ -779,6 +816,7 @@ def table_checks(spec: TableSpec) -> list[Check]:
                 "source_locators",
                 f"len(list_filter(source_locators, lambda x: {bad_locator.format(x='x')})) > 0",
                 lit(style),
+                pre=_pre_any_element("source_locators", _locator_maybe_bad),
             )
         )
     if "source_locator" in spec.column_names:
