@@ -67,6 +67,9 @@ def _opener(build: Path, monkeypatch):
     monkeypatch.setenv("PFD_PROCESSED_DIR", str(build))
     st.cache_data.clear()
     st.cache_resource.clear()
+    from webapp import app
+
+    app.ANSWERS.clear()
     # AppTest resets PagesManager.uses_pages_directory before every run, and a pages/ folder
     # beside the entry then switches it to legacy folder mode, which skips the entry (and its
     # shared filters) after switch_page. Keep st.navigation (v2) mode, as a real server does.

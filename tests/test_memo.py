@@ -169,6 +169,7 @@ def test_the_launchers_warm_up_fills_what_the_first_visitors_overview_reads(open
     assert sorted(set(built)) == ["documented_vs_published", "horizontal_bars", "monthly_bars"]
     assert sorted(set(asked)) == ["incidents", "overview"]
     st.cache_resource.clear()  # a server just started: nothing cached, nothing built
+    app.ANSWERS.clear()
     monkeypatch.setattr(app, "FIGURES", memo.FigureMemo())
     monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
     built.clear(), asked.clear()
@@ -191,3 +192,64 @@ def test_a_failing_warm_up_is_logged_and_changes_nothing(monkeypatch, caplog):
     monkeypatch.setattr(app, "FIGURES", memo.FigureMemo())
     warm_up(wait=0)  # (the shipped build is there: get_query is reached, and fails)
     assert "warm-up failed" in caplog.text and app.FIGURES.misses == 0
+
+
+def test_the_answer_cache_keeps_answers_within_its_budget():
+    """Least recently used answers go first once the budget (bytes) or the count is passed; one
+    larger than the whole budget is handed out and not kept; the estimate sees a frame's size."""
+    big = pd.DataFrame({"n": range(100_000), "ids": [["INC-1", "INC-2"]] * 100_000, "s": ["x" * 40] * 100_000})
+    small = pd.DataFrame({"n": range(10)})
+    size = memo.approx_bytes(big)
+    assert size > 8 * 100_000 + 100_000 * 2 * 40 > memo.approx_bytes(small)  # numbers, lists and strings seen
+    made = []
+
+    def make(key, value):
+        def f():
+            made.append(key)
+            return value
+
+        return f
+
+    cache = memo.AnswerCache(budget=int(size * 2.5), max_entries=4)
+    for key in ("a", "b"):
+        assert cache.get(key, make(key, big)) is big
+    assert cache.get("a", make("a", big)) is big and made == ["a", "b"]  # a hit: shared, not made again
+    cache.get("c", make("c", big))  # over budget: "b" (least recently used) goes
+    assert cache.bytes <= cache.budget and len(cache) == 2 and cache.evicted == 1
+    cache.get("a", make("a", big)), cache.get("b", make("b", big))
+    assert made == ["a", "b", "c", "b"]
+    for key in "vwxyz":  # the count: at most 4 answers however small
+        cache.get(key, make(key, small))
+    assert len(cache) == 4
+    huge = memo.AnswerCache(budget=size // 2)
+    assert huge.get("big", make("big", big)) is big and len(huge) == 0 and huge.bytes == 0
+    assert cache.get(None, make("none", small)) is small and cache.get(None, make("none", small)) is small
+    assert made[-2:] == ["none", "none"]  # no key: never kept
+
+
+def test_the_dashboard_keeps_query_answers_in_the_budgeted_cache(open_app, monkeypatch):
+    """``app.data`` answers from ``app.ANSWERS``: a second session asks the query layer nothing,
+    and a cache with no budget keeps nothing (every run asks again)."""
+    asked = []
+    real = Query.overview
+
+    def overview(self, *args, **kwargs):
+        asked.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Query, "overview", overview)
+    open_app()
+    assert asked and len(app.ANSWERS) > 0 and app.ANSWERS.bytes > 0
+    asked.clear()
+    open_app()
+    assert asked == []
+    monkeypatch.setattr(app, "ANSWERS", memo.AnswerCache(budget=0))
+    open_app()
+    open_app()
+    assert len(asked) == 2 and len(app.ANSWERS) == 0
+
+
+def test_the_answer_budget_reads_the_hosts_setting():
+    assert memo.answer_budget(None) == memo.answer_budget("") == memo.ANSWER_CACHE_MB << 20
+    assert memo.answer_budget("64") == 64 << 20 and memo.answer_budget("0") == 0
+    assert memo.answer_budget("-5") == 0 and memo.answer_budget("lots") == memo.ANSWER_CACHE_MB << 20

@@ -567,7 +567,7 @@ def _shown(at: AppTest) -> list:
 
 
 def test_every_page_shows_the_same_from_a_warm_cache(open_app):
-    """The query layer's answers are shared between runs and sessions (``st.cache_resource``, not
+    """The query layer's answers are shared between runs and sessions (``app.ANSWERS``, not
     copied) and charts are reused (``pressfreedom.memo``): a page that changed a frame it was given, or
     a figure it was handed, would show something else the next time. Two tours of every page in two
     languages: the second, from the caches the first filled, shows exactly what the first showed."""

@@ -86,13 +86,18 @@ def get_query() -> Query:
     return _query_for(str(processed_dir()), build_id())
 
 
-# The query layer's answers are shared, not copied: ``st.cache_resource`` hands every caller the same
-# object, where ``st.cache_data`` pickled each answer in and unpickled a copy out on every call (at
-# 100,000 incidents 1.6 s of a filter change went to pickling the period's incident frames). The pages
-# and the pure library never change a frame they are given (pandas 3 copies on write: a derived frame
-# is its own), and tests/test_pages.py checks that every page shows the same from a warm cache.
+# The query layer's answers are shared, not copied: ``ANSWERS`` hands every caller the same object,
+# where ``st.cache_data`` pickled each answer in and unpickled a copy out on every call (at 100,000
+# incidents 1.6 s of a filter change went to pickling the period's incident frames). The pages and the
+# pure library never change a frame they are given (pandas 3 copies on write: a derived frame is its
+# own), and tests/test_pages.py checks that every page shows the same from a warm cache. The cache is
+# held to a memory budget (``PFD_ANSWER_CACHE_MB``, docs/deploy.md), not only a count of answers: at
+# 100,000 incidents one ten-year incident list takes ~370 MB of the process's memory.
+ANSWERS = memo.AnswerCache(budget=memo.answer_budget(os.environ.get("PFD_ANSWER_CACHE_MB")), max_entries=1024)
+
+
 class _Ids(tuple):
-    """A long tuple argument (incident ids) for ``_cached``: hashed as one digest of its ``repr``
+    """A long tuple argument (incident ids) for ``_cached``: keyed by one digest of its ``repr``
     (exact, and C-fast) instead of element by element (0.4 s for 20,000 ids at 100,000 incidents)."""
 
 
@@ -102,9 +107,11 @@ def _digest(ids: _Ids) -> str:
     return hashlib.blake2b(repr(tuple(ids)).encode(), digest_size=20).hexdigest()
 
 
-@st.cache_resource(max_entries=1024, show_spinner=False, hash_funcs={_Ids: _digest})
 def _cached(build: str, method: str, f: Filters, args: tuple) -> Any:
-    return getattr(get_query(), method)(f, *(tuple(a) if isinstance(a, _Ids) else a for a in args))
+    key = memo.fingerprint(build, method, f, tuple(("ids", _digest(a)) if isinstance(a, _Ids) else a for a in args))
+    return ANSWERS.get(
+        key, lambda: getattr(get_query(), method)(f, *(tuple(a) if isinstance(a, _Ids) else a for a in args))
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
