@@ -24,11 +24,14 @@ import dataclasses
 import enum
 import functools
 import hashlib
+import logging
 import pickle
 import sys
 import threading
+import time as time_
 import types
 from collections import OrderedDict
+from concurrent.futures import Future
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -252,14 +255,23 @@ def _sampled(items, size) -> int:
 
 
 ANSWER_CACHE_MB = 256  # the default budget of the query layer's answers (docs/deploy.md)
+LOG = logging.getLogger("pressfreedom.memo")  # (no handler of its own: warnings reach standard error)
 
 
 def answer_budget(setting: str | None) -> int:
     """Bytes for ``AnswerCache`` from a host's setting in MB (``PFD_ANSWER_CACHE_MB``); the default
-    when it is unset or not a whole number, and no less than nothing."""
+    when it is unset, and no less than nothing. A setting that is not a whole number is a host's
+    mistake: the default is used and a warning says so, rather than the typo going unnoticed."""
+    if setting is None or not setting.strip():
+        return ANSWER_CACHE_MB << 20
     try:
-        mb = int(setting) if setting not in (None, "") else ANSWER_CACHE_MB
+        mb = int(setting)
     except ValueError:
+        LOG.warning(
+            "PFD_ANSWER_CACHE_MB=%r is not a whole number of megabytes: using the default, %d MB",
+            setting,
+            ANSWER_CACHE_MB,
+        )
         mb = ANSWER_CACHE_MB
     return max(0, mb) << 20
 
@@ -271,39 +283,95 @@ class AnswerCache:
     first out; an answer larger than the whole budget is handed out but not kept. At 100,000
     incidents one ten-year incident list holds ~115 MB (~370 MB of process memory with its Python
     objects), so a count alone would let a server's memory grow with every period anyone picks.
-    Answers handed out are shared: callers must not change them."""
+    Answers handed out are shared: callers must not change them.
 
-    def __init__(self, budget: int, max_entries: int = 1024):
-        self.budget, self.max_entries = budget, max_entries
+    One key is made by one caller at a time: sessions asking for the same answer while it is being
+    made wait for it (as ``st.cache_resource`` did) instead of running the same query side by side.
+    The first time answers are dropped for room, and then at most every ``warn_every`` seconds while
+    they are, a warning with ``stats()`` tells the host (docs/deploy.md)."""
+
+    def __init__(self, budget: int, max_entries: int = 1024, warn_every: float = 600.0):
+        self.budget, self.max_entries, self.warn_every = budget, max_entries, warn_every
         self._answers: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._making: dict[Any, Future] = {}
         self._lock = threading.Lock()
         self.bytes = 0
-        self.hits = self.misses = self.evicted = 0
+        self.hits = self.misses = self.evicted = self.too_large = 0
+        self._warned_at: float | None = None
 
     def get(self, key, make):
-        """``make()``, or the answer it gave for ``key`` before (``key=None``: never kept)."""
-        if key is not None:
-            with self._lock:
-                found = self._answers.get(key)
-                if found is not None:
-                    self._answers.move_to_end(key)
-                    self.hits += 1
-                    return found[0]
-        value = make()
+        """``make()``, or the answer it gave for ``key`` before (``key=None``: never kept). If
+        another thread is making ``key``, its answer (or its exception) once it is made."""
         if key is None:
-            return value
-        size = approx_bytes(value)
+            return make()
         with self._lock:
+            found = self._answers.get(key)
+            if found is not None:
+                self._answers.move_to_end(key)
+                self.hits += 1
+                return found[0]
+            making = self._making.get(key)
+            if making is None:
+                making = self._making[key] = Future()
+                mine = True
+            else:
+                self.hits += 1  # (answered without asking the query layer)
+                mine = False
+        if not mine:
+            return making.result()
+        try:
+            value = make()
+            size = approx_bytes(value)
+        except BaseException as error:
+            with self._lock:
+                del self._making[key]
+            making.set_exception(error)
+            raise
+        with self._lock:
+            del self._making[key]
             self.misses += 1
-            if key in self._answers:  # (another session made it meanwhile)
-                self.bytes -= self._answers.pop(key)[1]
-            if size <= self.budget:
+            dropped = size > self.budget  # (an answer not kept is worth a warning too)
+            if dropped:
+                self.too_large += 1
+            else:
                 self._answers[key] = (value, size)
                 self.bytes += size
             while self._answers and (self.bytes > self.budget or len(self._answers) > self.max_entries):
                 self.bytes -= self._answers.popitem(last=False)[1][1]
                 self.evicted += 1
+                dropped = True
+            full = dropped and self.budget > 0 and self._due()  # (0: the host keeps none, knowingly)
+            stats = self.stats() if full else None
+        making.set_result(value)
+        if full:
+            LOG.warning(
+                "query answers are being dropped to stay within PFD_ANSWER_CACHE_MB (%(budget_mb)s MB): "
+                "%(kept)s kept (%(kept_mb)s MB), %(hits)s hits, %(misses)s misses, %(evicted)s dropped, "
+                "%(too_large)s too large to keep. Raise the budget if the machine has memory to spare "
+                "(docs/deploy.md).",
+                stats,
+            )
         return value
+
+    def _due(self) -> bool:
+        """Whether a warning about dropped answers is due (the first, then one per ``warn_every``)."""
+        now = time_.monotonic()
+        if self._warned_at is not None and now - self._warned_at < self.warn_every:
+            return False
+        self._warned_at = now
+        return True
+
+    def stats(self) -> dict[str, int | float]:
+        """What the cache holds and has done, for hosts' logs and for tests."""
+        return {
+            "budget_mb": round(self.budget / 2**20, 1),
+            "kept": len(self._answers),
+            "kept_mb": round(self.bytes / 2**20, 1),
+            "hits": self.hits,
+            "misses": self.misses,
+            "evicted": self.evicted,
+            "too_large": self.too_large,
+        }
 
     def __len__(self) -> int:
         return len(self._answers)

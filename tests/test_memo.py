@@ -4,6 +4,7 @@ chart's build depends on, refuses what it can't vouch for, and a page revisited 
 from __future__ import annotations
 
 import threading
+import time
 import types
 from datetime import date
 
@@ -249,7 +250,81 @@ def test_the_dashboard_keeps_query_answers_in_the_budgeted_cache(open_app, monke
     assert len(asked) == 2 and len(app.ANSWERS) == 0
 
 
-def test_the_answer_budget_reads_the_hosts_setting():
+def test_the_answer_budget_reads_the_hosts_setting(caplog):
     assert memo.answer_budget(None) == memo.answer_budget("") == memo.ANSWER_CACHE_MB << 20
     assert memo.answer_budget("64") == 64 << 20 and memo.answer_budget("0") == 0
-    assert memo.answer_budget("-5") == 0 and memo.answer_budget("lots") == memo.ANSWER_CACHE_MB << 20
+    assert memo.answer_budget(" 64 ") == 64 << 20 and memo.answer_budget("-5") == 0
+    assert caplog.records == []  # (a setting that reads as a number: nothing to say)
+    assert memo.answer_budget("2GB") == memo.ANSWER_CACHE_MB << 20
+    [record] = caplog.records  # a typo is not ignored silently: the host is told what was used
+    assert record.levelname == "WARNING" and "PFD_ANSWER_CACHE_MB='2GB'" in record.getMessage()
+    assert f"{memo.ANSWER_CACHE_MB} MB" in record.getMessage()
+
+
+def test_one_session_makes_an_answer_the_others_wait_for():
+    """Sessions asking for the same answer while it is being made get that answer, not a query of
+    their own each (``st.cache_resource`` locked per key; the budgeted cache must too); a failure
+    reaches every waiter, and the key can be made again afterwards."""
+    cache = memo.AnswerCache(budget=1 << 20)
+    started, release, made, got = threading.Event(), threading.Event(), [], []
+
+    def slow(value):
+        def make():
+            made.append(value)
+            started.set()
+            assert release.wait(10)
+            if isinstance(value, Exception):
+                raise value
+            return value
+
+        return make
+
+    def ask(key, make):
+        try:
+            got.append(cache.get(key, make))
+        except Exception as error:  # noqa: BLE001 (what the waiter saw)
+            got.append(error)
+
+    for key, answer in (("list", [1, 2, 3]), ("fails", ValueError("query failed"))):
+        made.clear(), got.clear(), started.clear(), release.clear()
+        waiting = cache.hits + 3  # (a session that finds the answer being made counts as a hit)
+        first = threading.Thread(target=ask, args=(key, slow(answer)))
+        first.start()
+        assert started.wait(10)
+        others = [threading.Thread(target=ask, args=(key, slow("again"))) for _ in range(3)]
+        for t in others:
+            t.start()
+        for _ in range(2000):  # until the three wait for the first (or, wrongly, make it themselves)
+            if cache.hits == waiting or len(made) > 1:
+                break
+            time.sleep(0.005)
+        release.set()
+        for t in [first, *others]:
+            t.join(10)
+        assert made == [answer] and len(got) == 4 and all(g is answer for g in got)
+    assert cache.get("fails", lambda: "made anew") == "made anew"  # a failure is not kept
+
+
+def test_the_host_is_told_when_answers_are_dropped(caplog):
+    """The first time the budget drops an answer (or one is too large to keep), a warning says so
+    with the cache's figures; then at most one per ``warn_every`` seconds; none for a budget of 0."""
+    frame = pd.DataFrame({"n": range(1000)})
+    size = memo.approx_bytes(frame)
+    cache = memo.AnswerCache(budget=int(size * 1.5), warn_every=3600)
+    cache.get("a", lambda: frame)
+    assert caplog.records == []
+    cache.get("b", lambda: frame.copy())
+    [record] = caplog.records
+    assert record.levelname == "WARNING" and "PFD_ANSWER_CACHE_MB" in record.getMessage()
+    assert cache.stats() == {
+        "budget_mb": round(size * 1.5 / 2**20, 1), "kept": 1, "kept_mb": round(size / 2**20, 1),
+        "hits": 0, "misses": 2, "evicted": 1, "too_large": 0,
+    }  # fmt: skip
+    assert "1 kept" in record.getMessage() and "1 dropped" in record.getMessage()
+    cache.get("c", lambda: frame.copy())
+    assert len(caplog.records) == 1 and cache.evicted == 2  # (not again within the hour)
+    again = memo.AnswerCache(budget=size // 2, warn_every=0)
+    again.get("x", lambda: frame), again.get("y", lambda: frame)
+    assert len(caplog.records) == 3 and "2 too large to keep" in caplog.records[-1].getMessage()
+    memo.AnswerCache(budget=0).get("z", lambda: frame)
+    assert len(caplog.records) == 3
