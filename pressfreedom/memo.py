@@ -209,49 +209,56 @@ class FigureMemo:
         return fig
 
 
-def approx_bytes(value: Any) -> int:
+SAMPLE = 256  # cells sampled from a column (or items from a list) of Python objects
+SAMPLE_NESTED = 32  # items sampled from a list inside such a cell (a published figure's 5,000 ids)
+
+
+def approx_bytes(value: Any, sample: int = SAMPLE) -> int:
     """About how much memory ``value`` holds (a query-layer answer: frames, lists, dicts, scalars).
 
     Exact for numeric and Arrow-backed columns; a column of Python objects (lists of ids, dates)
-    is estimated from up to 256 evenly spaced cells, so that sizing a 100,000-row frame costs
-    milliseconds, not the 0.1 s ``memory_usage(deep=True)`` takes."""
+    is estimated from up to ``sample`` evenly spaced cells, and a list inside a cell from up to
+    ``SAMPLE_NESTED`` of its items, so that sizing a 100,000-row frame costs milliseconds, not the
+    0.1 s ``memory_usage(deep=True)`` takes."""
     if isinstance(value, pd.DataFrame):
         total = int(value.index.memory_usage(deep=False))
         for i in range(value.shape[1]):
-            total += _column_bytes(value.iloc[:, i])
+            total += _column_bytes(value.iloc[:, i], sample)
         return total
     if isinstance(value, pd.Series):
-        return int(value.index.memory_usage(deep=False)) + _column_bytes(value)
+        return int(value.index.memory_usage(deep=False)) + _column_bytes(value, sample)
     if isinstance(value, np.ndarray):
-        return int(value.nbytes) if not value.dtype.hasobject else _objects_bytes(value)
+        return int(value.nbytes) if not value.dtype.hasobject else _objects_bytes(value, sample)
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = list(value)
-        return sys.getsizeof(value) + (_sampled(items, approx_bytes) if items else 0)
+        items = value if isinstance(value, (list, tuple)) else list(value)
+        return sys.getsizeof(value) + _sampled(items, _nested, sample)
     if isinstance(value, dict):
         pairs = list(value.items())
-        return sys.getsizeof(value) + (
-            _sampled(pairs, lambda kv: approx_bytes(kv[0]) + approx_bytes(kv[1])) if pairs else 0
-        )
+        return sys.getsizeof(value) + _sampled(pairs, lambda kv: _nested(kv[0]) + _nested(kv[1]), sample)
     return sys.getsizeof(value)
 
 
-def _column_bytes(col: pd.Series) -> int:
+def _nested(value: Any) -> int:
+    return approx_bytes(value, SAMPLE_NESTED)
+
+
+def _column_bytes(col: pd.Series, sample: int) -> int:
     if col.dtype == object:
-        return _objects_bytes(col.to_numpy())
+        return _objects_bytes(col.to_numpy(), sample)
     return int(col.memory_usage(index=False, deep=True))
 
 
-def _objects_bytes(cells: np.ndarray) -> int:
-    return int(cells.nbytes) + (_sampled(cells.ravel(), approx_bytes) if cells.size else 0)
+def _objects_bytes(cells: np.ndarray, sample: int) -> int:
+    return int(cells.nbytes) + _sampled(cells.ravel(), _nested, sample)
 
 
-def _sampled(items, size) -> int:
-    """The summed ``size`` of ``items``, from at most 256 evenly spaced of them."""
+def _sampled(items, size, sample: int) -> int:
+    """The summed ``size`` of ``items``, from at most ``sample`` evenly spaced of them."""
     n = len(items)
-    if n <= 256:
+    if n <= sample:
         return sum(size(x) for x in items)
-    picks = np.linspace(0, n - 1, 256).astype(int)
-    return int(sum(size(items[i]) for i in picks) * n / 256)
+    picks = np.linspace(0, n - 1, sample).astype(int)
+    return int(sum(size(items[i]) for i in picks) * n / sample)
 
 
 ANSWER_CACHE_MB = 256  # the default budget of the query layer's answers (docs/deploy.md)

@@ -8,6 +8,7 @@ import time
 import types
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
@@ -226,6 +227,33 @@ def test_the_answer_cache_keeps_answers_within_its_budget():
     assert huge.get("big", make("big", big)) is big and len(huge) == 0 and huge.bytes == 0
     assert cache.get(None, make("none", small)) is small and cache.get(None, make("none", small)) is small
     assert made[-2:] == ["none", "none"]  # no key: never kept
+
+
+def test_the_size_estimate_is_close_and_cheap_for_long_lists_in_cells():
+    """A published figure's row holds thousands of incident ids: the estimate samples them (and the
+    cells) instead of sizing each, and stays within 10 % of the exact figure."""
+    import sys
+
+    rng = np.random.default_rng(7)
+    lists = [[f"INC-{rng.integers(10**6):07d}" for _ in range(int(rng.integers(1, 6000)))] for _ in range(60)]
+    frame = pd.DataFrame(
+        {"incident_ids": lists, "n": range(60), "as_array": [np.array(x, dtype=object) for x in lists]}
+    )
+    exact = int(frame.index.memory_usage()) + 8 * 60 + 2 * 8 * 60  # (the index, "n", two columns of pointers)
+    exact += sum(sys.getsizeof(x) + sum(sys.getsizeof(i) for i in x) for x in lists)
+    exact += sum(np.array(x, dtype=object).nbytes + sum(sys.getsizeof(i) for i in x) for x in lists)
+    assert abs(memo.approx_bytes(frame) - exact) / exact < 0.10
+    looked = []
+    real = memo.approx_bytes
+
+    def counting(value, sample=memo.SAMPLE):
+        looked.append(1)
+        return real(value, sample)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(memo, "approx_bytes", counting)
+        counting(frame)
+    assert len(looked) < 60 * 2 * 50  # at most ~50 looks a cell, not every one of ~180,000 ids twice
 
 
 def test_the_dashboard_keeps_query_answers_in_the_budgeted_cache(open_app, monkeypatch):

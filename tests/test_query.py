@@ -1062,3 +1062,80 @@ def test_source_titles_by_id_are_the_detail_lists_two_columns(which, request):
         as_lists = lambda s: [list(x) if x is not None else None for x in s]  # noqa: E731
         assert as_lists(lean["source_titles"]) == as_lists(full["source_titles"])
     assert len(q.source_titles_by_id(f, tuple(everything))) == len(everything) > 10
+
+
+def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> list:
+    """Where two frames differ: columns, index, dtypes, each cell's type and value (lists as lists)."""
+    if list(a.columns) != list(b.columns) or not a.index.equals(b.index) or type(a.index) is not type(b.index):
+        return [("shape", list(a.columns), list(b.columns), a.index, b.index)]
+    diffs = []
+    for c in a.columns:
+        if a[c].dtype != b[c].dtype:
+            diffs.append((c, a[c].dtype, b[c].dtype))
+            continue
+        for row, (x, y) in enumerate(zip(a[c], b[c], strict=True)):
+            if isinstance(x, np.ndarray) and isinstance(y, np.ndarray):
+                same = x.dtype == y.dtype and x.tolist() == y.tolist()
+            elif x is pd.NA or y is pd.NA or x is None or y is None:
+                same = x is y
+            else:
+                same = type(x) is type(y) and (x == y or (x != x and y != y))
+            if not same:
+                diffs.append((c, row, x, y))
+                break
+    return diffs
+
+
+DUCKDB_TYPES_SQL = [
+    # every type of the incident lists, without NULLs, with some and with only NULLs, and no rows
+    "SELECT 1::BIGINT x, 2::INTEGER y, true b, 1.5::DOUBLE d, NULL::VARCHAR s, 'a' s2, DATE '2020-01-01' dt,"
+    " ['a', NULL] l, NULL::DATE nd, NULL::VARCHAR[] nl",
+    "SELECT * FROM (VALUES (1::BIGINT, 2::INTEGER, true, NULL::DOUBLE, NULL::VARCHAR, 'a', NULL::DATE, NULL::VARCHAR[]),"
+    " (NULL, NULL, NULL, 2.5, NULL, NULL, DATE '2021-02-03', []), (3, 4, false, 0.5, NULL, 'b', NULL, ['c']))"
+    " t(x, y, b, d, s, s2, dt, l)",
+    "SELECT 1::BIGINT x, true b, 1.5::DOUBLE d, 'a' s, DATE '2020-01-01' dt, ['a'] l WHERE FALSE",
+]
+
+
+@pytest.mark.parametrize("sql", DUCKDB_TYPES_SQL)
+def test_arrow_frames_are_what_duckdb_hands_pandas(sql):
+    """The incident lists come through Arrow (``Query.detail_df``, faster at 100k incidents), and the
+    pages read them as DuckDB's ``.df()`` gave them: dtypes that depend on NULLs being there, ``None``
+    and ``pd.NA`` where DuckDB puts them, dates as ``datetime.date``, lists as arrays."""
+    import duckdb
+
+    from pressfreedom.query.base import frame_like_duckdb
+    from pressfreedom.query.rules import _python_dates
+
+    con = duckdb.connect()
+    want = _python_dates(con.sql(sql).df())
+    got = frame_like_duckdb(con.sql(sql).to_arrow_table())
+    assert _same_frame(want, got) == []
+    assert len({str(t) for t in want.dtypes}) >= 3  # (the cases really differ)
+
+
+def test_a_type_arrow_frames_do_not_know_is_left_to_duckdb(q):
+    from pressfreedom.query.base import frame_like_duckdb
+
+    assert frame_like_duckdb(q._con.sql("SELECT 1.5 AS decimal_number").to_arrow_table()) is None
+    sql = "SELECT 1.5 AS decimal_number, 'a' AS s"
+    assert _same_frame(q.df(sql), q.detail_df(sql)) == []
+
+
+@pytest.mark.parametrize("which", ["rules_build", "shipped_build", "synthetic_build"])
+def test_incident_lists_through_arrow_equal_duckdbs_frames(which, request):
+    """Every incident list (``incidents``, ``incidents_by_id``, ``all_incidents``, a person's) is the frame
+    ``Query.df`` gives for the same SQL, for many filter states, kinds, no rows and every row."""
+    q = Query(request.getfixturevalue(which))
+    states = random_states(q, seed=sum(map(ord, which)) + 5, count=8) + [q.default_filters()]
+    sqls = [(q._detail_sql(w), p) for w, p in (f.where("i") for f in states)]
+    sqls += [(q._detail_sql("FALSE"), []), (q._detail_sql("TRUE", "i.date, i.incident_id"), [])]
+    for kind in ("detention", "physical_assault", "court_outcome", "website_blocking"):
+        w, p = q.default_filters().where("i")
+        sqls.append((q._detail_sql(f"{w} AND i.category = ?"), [*p, kind]))
+    rows = 0
+    for sql, params in sqls:
+        want, got = q.df(sql, params), q.detail_df(sql, params)
+        assert _same_frame(want, got) == [], sql
+        rows += len(got)
+    assert rows > 0

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pressfreedom.filters import Filters
 from pressfreedom.paths import processed_dir
@@ -23,6 +25,51 @@ from pressfreedom.query.rules import (
     _python_dates,
 )
 from pressfreedom.vocab import CATEGORY
+
+
+def _like_duckdb(t: pa.DataType) -> bool:
+    """Types ``frame_like_duckdb`` converts as DuckDB does (the incident lists' types)."""
+    if pa.types.is_list(t):
+        return pa.types.is_string(t.value_type)
+    return (
+        pa.types.is_signed_integer(t)
+        or pa.types.is_boolean(t)
+        or pa.types.is_float64(t)
+        or pa.types.is_string(t)
+        or pa.types.is_date32(t)
+    )
+
+
+def frame_like_duckdb(table: pa.Table) -> pd.DataFrame | None:
+    """``table`` as DuckDB's ``.df()`` (then ``_python_dates``) hands the same rows to pandas, or
+    None when a column has a type this does not know (``_like_duckdb``).
+
+    DuckDB's dtypes depend on the content: an integer or boolean column with a NULL becomes pandas'
+    nullable ``Int64``/``boolean``, without one plain numpy; a text column with no value at all
+    (every cell NULL, or no rows) holds Python objects (``None``), else pandas' ``str``; a NULL
+    list is ``pd.NA``, a list a numpy array of objects; dates become ``datetime.date`` objects
+    (``_python_dates``). ``tests/test_query.py`` compares both ways for every type, with and without
+    NULLs, with and without rows."""
+    if not all(_like_duckdb(t) for t in table.schema.types):
+        return None
+    columns = {}
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        t, nulls = col.type, col.null_count
+        if pa.types.is_integer(t) or pa.types.is_boolean(t):
+            kind = pd.BooleanDtype() if pa.types.is_boolean(t) else pd.api.types.pandas_dtype(str(t).capitalize())
+            columns[name] = col.to_pandas(types_mapper=lambda _, k=kind: k) if nulls else col.to_pandas()
+        elif pa.types.is_string(t) and nulls == len(col):
+            columns[name] = pd.Series(np.full(len(col), None, dtype=object), dtype=object)
+        elif pa.types.is_date(t):
+            columns[name] = pd.Series(col.to_pandas(date_as_object=True).to_numpy(dtype=object), dtype=object)
+        elif pa.types.is_list(t):
+            cells = col.to_pandas().to_numpy(dtype=object, copy=True)
+            if nulls:
+                cells[col.is_null().to_numpy(zero_copy_only=False)] = pd.NA
+            columns[name] = pd.Series(cells, dtype=object)
+        else:
+            columns[name] = col.to_pandas()
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
 
 
 class QueryBase:
@@ -74,6 +121,18 @@ class QueryBase:
             cur = self._con.cursor()
         try:
             return _python_dates(cur.execute(sql, params or []).df())
+        finally:
+            cur.close()
+
+    def detail_df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """``df`` for the incident lists (``_detail_sql``), through Arrow: the same frame — dtypes,
+        cell types and values, DuckDB's conversion rules included (``frame_like_duckdb``) — in about
+        two thirds of the time at 100,000 incidents (a two-year list: ~0.3 s -> ~0.2 s)."""
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            frame = frame_like_duckdb(cur.sql(sql, params=params or None).to_arrow_table())
+            return frame if frame is not None else _python_dates(cur.execute(sql, params or []).df())
         finally:
             cur.close()
 
@@ -263,11 +322,11 @@ class QueryBase:
         if extra_where:
             where += f" AND ({extra_where})"
             params += extra_params or []
-        return self.df(self._detail_sql(where), params)
+        return self.detail_df(self._detail_sql(where), params)
 
     def all_incidents(self, f: Filters | None = None) -> pd.DataFrame:
         """Every incident of the build with its details (the full download; filters do not apply)."""
-        return self.df(self._detail_sql("TRUE", "i.date, i.incident_id"))
+        return self.detail_df(self._detail_sql("TRUE", "i.date, i.incident_id"))
 
     def _digest(self, where: str, params: list, order: str) -> dict:
         """How many incidents meet ``where`` and the titles of the sources they cite, in order of
@@ -305,9 +364,9 @@ class QueryBase:
     def incidents_by_id(self, f: Filters, ids: tuple[str, ...]) -> pd.DataFrame:
         """Given incidents whatever the filters (blocks begun before the period, figures' items)."""
         if not ids:
-            return self.df(self._detail_sql("FALSE"))
+            return self.detail_df(self._detail_sql("FALSE"))
         where = f"i.incident_id IN ({', '.join('?' for _ in ids)})"
-        return self.df(self._detail_sql(where), list(ids))
+        return self.detail_df(self._detail_sql(where), list(ids))
 
     def source_titles_by_id(self, f: Filters, ids: tuple[str, ...]) -> pd.DataFrame:
         """``incidents_by_id``'s ``incident_id`` and ``source_titles`` only, in its order: a table's

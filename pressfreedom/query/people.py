@@ -63,7 +63,7 @@ class PeopleQueries:
             where, fparams = f.where("i")
             cond, params = f"{cond} AND {where}", params + fparams
         order = "i.date, CASE i.date_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END, i.incident_id"
-        return self.df(self._detail_sql(cond, order), params)
+        return self.detail_df(self._detail_sql(cond, order), params)
 
     def people_list(self, f: Filters, all_dates: bool = False) -> pd.DataFrame:
         """Every person or outlet with incidents in the selection (``all_dates``: any date and kind,
