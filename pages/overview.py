@@ -4,6 +4,7 @@ Every number opens into the incidents behind it: "Which incidents?" under the ca
 in the charts narrow the list, and each published figure lists the itemised incidents beside it.
 """
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -103,7 +104,9 @@ else:
     all_ids = tuple(sorted({x for ids in ids_of.values() for x in ids}))
     titles = app.data("source_titles_by_id", f, all_ids)
     place = {iid: k for k, iid in enumerate(titles["incident_id"])}  # (each figure's rows in the list's order)
-    cited = list(titles["source_titles"])
+    # each incident's titles as a Python list, once: the figures below walk them again and again (at 100k
+    # incidents ~50,000 lists; a numpy array is slower to walk than a list)
+    cited = [x.tolist() if isinstance(x, np.ndarray) else x for x in titles["source_titles"]]
     table = pd.DataFrame(
         {
             i18n.t("published.col_figure", lg): [

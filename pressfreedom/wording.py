@@ -120,21 +120,26 @@ def figure_short(value: float, qualifier: str, lang: str, upper: float | None = 
 
 
 def pair_ranges(figures: pd.DataFrame) -> pd.DataFrame:
-    """Join range_min/range_max rows of the same indicator, source and period into one row."""
+    """Join range_min/range_max rows of the same indicator, source and period into one row.
+
+    (Grouped on the few ranged rows' key columns alone, and the frame copied once: a per-group
+    ``loc`` on the whole frame, lists of thousands of incident ids included, took ~25 ms at 100k.)"""
     if figures.empty:
         return figures.assign(upper=pd.Series(dtype="float64"))
-    figures = figures.copy()
-    figures["upper"] = None
     keyc = ["source_id", "indicator", "period_start", "period_end"]
-    drop = []
-    ranged = figures[figures["qualifier"].isin(["range_min", "range_max"])]  # (a group of any other row pairs nothing)
-    for _, grp in ranged.groupby(keyc, dropna=False):
-        lows = grp[grp["qualifier"] == "range_min"]
-        highs = grp[grp["qualifier"] == "range_max"]
+    ranged = figures.loc[figures["qualifier"].isin(["range_min", "range_max"]), [*keyc, "qualifier", "value"]]
+    pairs: dict[int, tuple[list, list]] = {}
+    groups = ranged.groupby(keyc, dropna=False, sort=False).ngroup() if len(ranged) else []
+    for g, qualifier, value, label in zip(groups, ranged["qualifier"], ranged["value"], ranged.index, strict=True):
+        lows, highs = pairs.setdefault(int(g), ([], []))
+        (lows if qualifier == "range_min" else highs).append((label, value))
+    upper, drop = {}, []
+    for lows, highs in pairs.values():  # (a group of any other row pairs nothing)
         if len(lows) == 1 and len(highs) == 1:
-            figures.loc[lows.index[0], "upper"] = float(highs["value"].iloc[0])
-            drop.append(highs.index[0])
-    return figures.drop(index=drop)
+            upper[lows[0][0]] = float(highs[0][1])
+            drop.append(highs[0][0])
+    kept = figures.drop(index=drop)
+    return kept.assign(upper=pd.Series([upper.get(i) for i in kept.index], index=kept.index, dtype=object))
 
 
 def span_label(start: date, end: date, lang: str) -> str:

@@ -321,6 +321,9 @@ def test_range_figures_are_paired():
     )  # fmt: skip
     paired = wording.pair_ranges(figs)
     assert paired["figure_id"].tolist() == ["a", "c"] and paired["upper"].tolist()[0] == 146.0
+    assert paired["upper"].dtype == object and paired["upper"].tolist()[1] is None  # (None, not NaN: as read)
+    undated = wording.pair_ranges(figs.assign(period_start=None))  # a missing key is a key like any other
+    assert undated["figure_id"].tolist() == ["a", "c"] and undated["upper"].tolist() == [146.0, None]
     # a lone bound, or two lows for one high, is left as it is; the other rows keep their order
     odd = pd.concat([figs.assign(source_id="t").iloc[[0]], figs.assign(source_id="u").iloc[[0, 0, 1]]])
     odd["figure_id"] = ["t1", "u1", "u2", "u3"]

@@ -124,13 +124,17 @@ class QueryBase:
         finally:
             cur.close()
 
-    def detail_df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    def detail_df(self, sql: str, params: list | None = None, ids: tuple[str, ...] | None = None) -> pd.DataFrame:
         """``df`` for the incident lists (``_detail_sql``), through Arrow: the same frame — dtypes,
         cell types and values, DuckDB's conversion rules included (``frame_like_duckdb``) — in about
-        two thirds of the time at 100,000 incidents (a two-year list: ~0.3 s -> ~0.2 s)."""
+        two thirds of the time at 100,000 incidents (a two-year list: ~0.3 s -> ~0.2 s).
+        ``ids``: a table ``wanted_ids(id)`` the SQL may read, handed to DuckDB as one Arrow column
+        (26,000 ids: ~30 ms less than a list parameter, and far less than one placeholder each)."""
         with self._lock:
             cur = self._con.cursor()
         try:
+            if ids is not None:  # (a cursor is a connection of its own: its view is seen by no other)
+                cur.register("wanted_ids", pa.table({"id": pa.array(ids, pa.string())}))
             frame = frame_like_duckdb(cur.sql(sql, params=params or None).to_arrow_table())
             return frame if frame is not None else _python_dates(cur.execute(sql, params or []).df())
         finally:
@@ -365,17 +369,16 @@ class QueryBase:
         """Given incidents whatever the filters (blocks begun before the period, figures' items)."""
         if not ids:
             return self.detail_df(self._detail_sql("FALSE"))
-        where = f"i.incident_id IN ({', '.join('?' for _ in ids)})"
-        return self.detail_df(self._detail_sql(where), list(ids))
+        return self.detail_df(self._detail_sql("i.incident_id IN (SELECT id FROM wanted_ids)"), ids=ids)
 
     def source_titles_by_id(self, f: Filters, ids: tuple[str, ...]) -> pd.DataFrame:
         """``incidents_by_id``'s ``incident_id`` and ``source_titles`` only, in its order: a table's
         sources column without fetching every detail of every incident (the overview's published figures)."""
         if not ids:
             return pd.DataFrame({"incident_id": pd.Series(dtype=object), "source_titles": pd.Series(dtype=object)})
-        return self.df(
+        return self.detail_df(
             """
-            WITH sel AS (SELECT incident_id, date, source_ids FROM incidents WHERE incident_id IN (SELECT unnest(?))),
+            WITH sel AS (SELECT incident_id, date, source_ids FROM incidents WHERE incident_id IN (SELECT id FROM wanted_ids)),
             src AS (
               SELECT u.incident_id, list(s.title ORDER BY u.k) AS source_titles
               FROM (SELECT incident_id, unnest(source_ids) AS sid, generate_subscripts(source_ids, 1) AS k FROM sel) u
@@ -386,7 +389,7 @@ class QueryBase:
             FROM sel i LEFT JOIN src ON src.incident_id = i.incident_id
             ORDER BY i.date DESC, i.incident_id
             """,
-            [list(ids)],
+            ids=ids,
         )
 
     def year_only_apart(self, f: Filters) -> int:
